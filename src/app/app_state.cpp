@@ -1,0 +1,82 @@
+#include "app/app_state.hpp"
+
+#include "core/json_writer.hpp"
+#include "core/version.hpp"
+
+namespace rapport::app {
+
+core::Status openStorage(AppState& app, const std::string& path, StorageState openState) {
+    auto store = store::Store::open(path);
+    if (!store) {
+        app.storage = StorageState::Error;
+        app.storageMessage = store.error().message;
+        app.lastError = store.error().message;
+        return store.error();
+    }
+    app.store.emplace(std::move(*store));
+    app.storage = openState;
+    refreshCounts(app);
+    return {};
+}
+
+void refreshCounts(AppState& app) {
+    if (!app.store) return;
+    auto counts = app.store->counts();
+    if (counts) app.counts = *counts;
+    else app.lastError = counts.error().message;
+}
+
+const char* storageLabel(StorageState state) {
+    switch (state) {
+        case StorageState::Opening: return "opening";
+        case StorageState::InMemory: return "in-memory";
+        case StorageState::Saved: return "saved";
+        case StorageState::Saving: return "saving";
+        case StorageState::Error: return "error";
+    }
+    return "unknown";
+}
+
+const char* themeName(Theme theme) { return theme == Theme::Dark ? "dark" : "light"; }
+
+std::string stateJson(const AppState& app) {
+    core::JsonWriter w;
+    w.beginObject();
+    w.field("version", core::kAppVersion);
+    w.field("view", viewInfo(app.view).label);
+    w.field("theme", themeName(app.theme));
+    w.key("storage").beginObject();
+    w.field("state", storageLabel(app.storage));
+    w.field("message", app.storageMessage);
+    w.endObject();
+    w.key("counts").beginObject();
+    w.field("customers", app.counts.customers);
+    w.field("orders", app.counts.orders);
+    w.field("interactions", app.counts.interactions);
+    w.field("surveyResponses", app.counts.surveyResponses);
+    w.field("campaigns", app.counts.campaigns);
+    w.field("segments", app.counts.segments);
+    w.endObject();
+    w.key("jobs").beginArray();
+    for (const JobInfo& job : app.jobs) {
+        w.beginObject().field("name", job.name).field("progress", job.progress).endObject();
+    }
+    w.endArray();
+    if (app.lastError.empty()) w.key("lastError").null();
+    else w.field("lastError", app.lastError);
+    auto timing = [&w](const char* name, const FrameStats& stats) {
+        const analytics::Summary s = stats.summary();
+        w.key(name).beginObject();
+        w.field("frames", static_cast<int64_t>(s.count));
+        w.field("mean", s.mean);
+        w.field("p95", s.p95);
+        w.field("max", s.max);
+        w.endObject();
+    };
+    timing("frameTime", app.frames);
+    timing("uiTime", app.uiFrames);
+    w.endObject();
+    return w.str();
+}
+
+}  // namespace rapport::app

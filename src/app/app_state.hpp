@@ -1,0 +1,59 @@
+// app_state.hpp: the one state every view reads and draws from. Views change it (the
+// current view, the theme); the platform layer feeds it (frame times, storage events).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/frame_stats.hpp"
+#include "app/views.hpp"
+#include "core/result.hpp"
+#include "store/store.hpp"
+
+namespace rapport::app {
+
+enum class Theme { Light, Dark };
+
+enum class StorageState {
+    Opening,   // start-up, before the database is ready
+    InMemory,  // open, kept in this tab's memory only
+    Saved,     // every committed change is in durable browser storage
+    Saving,    // a save is in flight
+    Error,     // storage failed: see storageMessage; the app keeps working in memory
+};
+
+struct JobInfo {
+    std::string name;
+    double progress = 0.0;  // 0..1
+};
+
+struct AppState {
+    View view = View::Overview;
+    Theme theme = Theme::Light;
+
+    std::optional<store::Store> store;
+    store::RecordCounts counts;
+    StorageState storage = StorageState::Opening;
+    std::string storageMessage;  // for the status bar tooltip and errors
+
+    std::string lastError;  // the most recent error shown to the user ("" if none)
+    std::vector<JobInfo> jobs;
+    FrameStats frames;    // the whole C++ frame, GL submission included
+    FrameStats uiFrames;  // up to ImGui::Render(): building the UI, without GL submission
+};
+
+// Opens the store at `path` and reads the record counts. On failure the error is also
+// kept in app.lastError and the storage state says so.
+core::Status openStorage(AppState& app, const std::string& path, StorageState openState);
+void refreshCounts(AppState& app);
+
+const char* storageLabel(StorageState state);
+const char* themeName(Theme theme);
+
+// A plain JSON object for the automation hook: version, view, counts, jobs, last error,
+// storage and frame-time statistics (mean, p95, max in ms over the last 120 frames):
+// frameTime for the whole C++ frame, uiTime for the part before GL submission.
+std::string stateJson(const AppState& app);
+
+}  // namespace rapport::app

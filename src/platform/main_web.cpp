@@ -1,0 +1,169 @@
+// main_web.cpp: the browser build's entry point. Reads top to bottom: set up (canvas,
+// WebGL2 context, ImGui, fonts, theme, storage, view from the URL), loop (one frame per
+// animation frame), and nothing to tear down: the page owns the lifetime.
+//
+// Pixels: ImGui works in framebuffer pixels. The canvas buffer is its CSS size times the
+// device pixel ratio, fonts are rasterised at that ratio and every size in the UI is
+// given in CSS pixels times the ratio (ui::dp), so text is crisp on HiDPI screens.
+// Emscripten's GLFW reports the mouse in buffer pixels, which matches.
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <chrono>
+#include <cmath>
+#include <string>
+
+#include "app/app_state.hpp"
+#include "platform/app_host.hpp"
+#include "platform/browser.hpp"
+#include "ui/fonts.hpp"
+#include "ui/shell.hpp"
+#include "ui/theme.hpp"
+
+namespace {
+
+using rapport::app::AppState;
+namespace platform = rapport::platform;
+namespace ui = rapport::ui;
+
+struct Host {
+    GLFWwindow* window = nullptr;
+    int bufferWidth = 0, bufferHeight = 0;
+    float scale = 0;  // device pixel ratio the fonts and style were built for
+    rapport::app::View syncedView = rapport::app::View::Overview;
+    rapport::app::Theme syncedTheme = rapport::app::Theme::Light;
+    bool readySent = false;
+};
+Host gHost;
+
+const ui::FontFiles kFonts = {"/assets/fonts/Inter-Regular.otf", "/assets/fonts/Inter-SemiBold.otf",
+                              "/assets/fonts/fontawesome-webfont.ttf"};
+
+// Follows the canvas's CSS size and the device pixel ratio (which also changes with
+// browser zoom): resizes the drawing buffer, and rebuilds fonts and style on a new ratio.
+void syncCanvas(AppState& app) {
+    const platform::CanvasSize size = platform::canvasSize();
+    const int width = std::max(1, static_cast<int>(std::lround(size.cssWidth * size.pixelRatio)));
+    const int height = std::max(1, static_cast<int>(std::lround(size.cssHeight * size.pixelRatio)));
+    if (width != gHost.bufferWidth || height != gHost.bufferHeight) {
+        platform::setCanvasBufferSize(width, height);
+        gHost.bufferWidth = width;
+        gHost.bufferHeight = height;
+    }
+    const auto scale = static_cast<float>(size.pixelRatio);
+    if (scale != gHost.scale) {
+        gHost.scale = scale;
+        const std::string warning = ui::loadFonts(kFonts, scale);
+        if (!warning.empty()) app.lastError = warning;
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+        ui::applyTheme(app.theme, scale);
+    }
+}
+
+// The URL hash follows the view, and the theme choice is remembered.
+void syncBrowser(AppState& app) {
+    if (app.view != gHost.syncedView) {
+        gHost.syncedView = app.view;
+        platform::setUrlHash("#/" + std::string(rapport::app::viewInfo(app.view).slug), false);
+    }
+    if (app.theme != gHost.syncedTheme) {
+        gHost.syncedTheme = app.theme;
+        platform::storeTheme(rapport::app::themeName(app.theme));
+        ui::applyTheme(app.theme, gHost.scale);
+    }
+}
+
+void frame() {
+    const auto start = std::chrono::steady_clock::now();
+    AppState& app = platform::appState();
+
+    syncCanvas(app);
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(static_cast<float>(gHost.bufferWidth), static_cast<float>(gHost.bufferHeight));
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+    ImGui::NewFrame();
+    ui::DrawShell(app);
+    ImGui::Render();
+    const auto drawn = std::chrono::steady_clock::now();
+
+    glViewport(0, 0, gHost.bufferWidth, gHost.bufferHeight);
+    const ImVec4 bg = ui::palette().appBg;
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    syncBrowser(app);
+
+    const auto end = std::chrono::steady_clock::now();
+    app.frames.add(std::chrono::duration<double, std::milli>(end - start).count());
+    app.uiFrames.add(std::chrono::duration<double, std::milli>(drawn - start).count());
+    if (!gHost.readySent && app.storage != rapport::app::StorageState::Opening) {
+        gHost.readySent = true;
+        platform::notifyReady();
+    }
+}
+
+// Called by the page when the hash changes (a link, the back button, a typed URL).
+extern "C" EMSCRIPTEN_KEEPALIVE void rapport_hash_changed() {
+    AppState& app = platform::appState();
+    if (auto view = rapport::app::viewFromName(platform::urlHash())) {
+        app.view = *view;
+        gHost.syncedView = *view;
+    }
+}
+
+bool startUp() {
+    AppState& app = platform::appState();
+    if (!glfwInit()) {
+        platform::notifyFatal("The page could not start its graphics. Reload the page; if it happens again, try another browser.");
+        return false;
+    }
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    // Any size that is not the screen's: GLFW asks for fullscreen when they match.
+    gHost.window = glfwCreateWindow(640, 480, "Rapport", nullptr, nullptr);
+    if (gHost.window == nullptr) {
+        platform::notifyFatal("This browser could not create a WebGL2 drawing surface, which Rapport needs. "
+                              "Turn on hardware acceleration in the browser's settings, or use a current "
+                              "version of Chrome, Edge, Firefox or Safari.");
+        return false;
+    }
+    glfwMakeContextCurrent(gHost.window);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // layout is ours; nothing to persist in imgui.ini
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    ImGui_ImplGlfw_InitForOpenGL(gHost.window, true);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+
+    const std::string theme = platform::storedTheme();
+    app.theme = theme == "dark" || (theme.empty() && platform::systemPrefersDark()) ? rapport::app::Theme::Dark
+                                                                                   : rapport::app::Theme::Light;
+    gHost.syncedTheme = app.theme;
+
+    // Storage: in this tab's memory until durable browser storage lands.
+    (void)rapport::app::openStorage(app, ":memory:", rapport::app::StorageState::InMemory);
+
+    if (auto view = rapport::app::viewFromName(platform::urlHash())) app.view = *view;
+    gHost.syncedView = app.view;
+    platform::setUrlHash("#/" + std::string(rapport::app::viewInfo(app.view).slug), true);
+    platform::watchUrlHash();
+    return true;
+}
+
+}  // namespace
+
+int main() {
+    if (!startUp()) return 1;
+    emscripten_set_main_loop(frame, 0, false);
+    return 0;
+}

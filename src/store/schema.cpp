@@ -1,0 +1,138 @@
+#include "store/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace rapport::store {
+
+namespace {
+
+// Version 1: the data model of DESIGN.md. Dates are ISO 8601 text (YYYY-MM-DD or
+// YYYY-MM-DDTHH:MM:SS); money is REAL in the account's currency; flags are 0/1.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE customers (
+  id            INTEGER PRIMARY KEY,
+  external_id   TEXT NOT NULL UNIQUE,
+  name          TEXT, email TEXT, phone TEXT, company TEXT,
+  region        TEXT, channel TEXT, plan TEXT,
+  signup_date   TEXT, age INTEGER, gender TEXT, annual_income REAL,
+  churned       INTEGER NOT NULL DEFAULT 0 CHECK (churned IN (0, 1)),
+  churned_at    TEXT
+);
+CREATE INDEX customers_email ON customers(email);
+-- Imported columns that map to no canonical field, kept per customer.
+CREATE TABLE customer_attributes (
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  name        TEXT NOT NULL,
+  value       TEXT,
+  PRIMARY KEY (customer_id, name)
+) WITHOUT ROWID;
+CREATE TABLE orders (
+  id          INTEGER PRIMARY KEY,
+  external_id TEXT NOT NULL UNIQUE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  ordered_at  TEXT NOT NULL,
+  amount      REAL NOT NULL CHECK (amount >= 0),
+  cost        REAL, quantity INTEGER, category TEXT,
+  returned    INTEGER NOT NULL DEFAULT 0 CHECK (returned IN (0, 1))
+);
+CREATE INDEX orders_customer ON orders(customer_id, ordered_at);
+CREATE TABLE interactions (
+  id           INTEGER PRIMARY KEY,
+  external_id  TEXT NOT NULL UNIQUE,
+  customer_id  INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  occurred_at  TEXT NOT NULL,
+  channel      TEXT CHECK (channel IN ('email','phone','chat','meeting','ticket','social')),
+  topic TEXT, outcome TEXT,
+  resolved     INTEGER CHECK (resolved IN (0, 1)),
+  duration_min REAL,
+  complaint    INTEGER NOT NULL DEFAULT 0 CHECK (complaint IN (0, 1))
+);
+CREATE INDEX interactions_customer ON interactions(customer_id, occurred_at);
+CREATE TABLE survey_responses (
+  id          INTEGER PRIMARY KEY,
+  external_id TEXT NOT NULL UNIQUE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  answered_at TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('nps','csat','ces')),
+  score       REAL NOT NULL,
+  comment     TEXT,
+  expected    TEXT
+);
+CREATE INDEX survey_responses_customer ON survey_responses(customer_id, answered_at);
+CREATE TABLE campaigns (
+  id          INTEGER PRIMARY KEY,
+  external_id TEXT NOT NULL UNIQUE,
+  name TEXT, channel TEXT, started_at TEXT, cost REAL
+);
+CREATE TABLE campaign_contacts (
+  campaign_id  INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  customer_id  INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  contacted_at TEXT,
+  responded    INTEGER NOT NULL DEFAULT 0 CHECK (responded IN (0, 1)),
+  converted    INTEGER NOT NULL DEFAULT 0 CHECK (converted IN (0, 1)),
+  revenue      REAL,
+  PRIMARY KEY (campaign_id, customer_id)
+);
+CREATE TABLE segments (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  definition TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE segment_members (
+  segment_id  INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  PRIMARY KEY (segment_id, customer_id)
+) WITHOUT ROWID;
+CREATE TABLE model_runs (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT NOT NULL,
+  parameters TEXT,
+  metrics    TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE customer_scores (
+  run_id      INTEGER NOT NULL REFERENCES model_runs(id) ON DELETE CASCADE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  score       REAL NOT NULL,
+  extra       TEXT,
+  PRIMARY KEY (run_id, customer_id)
+) WITHOUT ROWID;
+-- What an undo needs to restore, per user action (import, edit, delete).
+CREATE TABLE undo_log (
+  id         INTEGER PRIMARY KEY,
+  action     TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  payload    TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations = {kV1};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() { return kMigrations; }
+int currentSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(Db& db) {
+    auto version = db.queryInt("PRAGMA user_version");
+    if (!version) return version.error();
+    const int from = static_cast<int>(*version);
+    const int to = currentSchemaVersion();
+    if (from > to) {
+        return core::makeError("This database was saved by a newer version of Rapport. Open it with that version, or export it there as CSV.",
+                               "user_version " + std::to_string(from) + " > " + std::to_string(to));
+    }
+    if (from == to) return {};
+    auto txn = Txn::begin(db);
+    if (!txn) return txn.error();
+    for (int step = from; step < to; ++step) {
+        if (auto s = db.exec(kMigrations[static_cast<size_t>(step)]); !s) return s;
+    }
+    // PRAGMA takes no bound parameters; `to` is our own constant, never user input.
+    if (auto s = db.exec("PRAGMA user_version = " + std::to_string(to)); !s) return s;
+    return txn->commit();
+}
+
+}  // namespace rapport::store

@@ -1,0 +1,32 @@
+#include "store/store.hpp"
+
+#include "store/schema.hpp"
+
+namespace rapport::store {
+
+Result<Store> Store::open(const std::string& path) {
+    auto db = Db::open(path);
+    if (!db) return db.error();
+    if (auto s = db->exec("PRAGMA foreign_keys = ON"); !s) return s.error();
+    if (auto s = migrate(*db); !s) return s.error();
+    return Store(std::move(*db));
+}
+
+Result<RecordCounts> Store::counts() {
+    auto stmt = Stmt::prepare(db_,
+        "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM orders),"
+        " (SELECT count(*) FROM interactions), (SELECT count(*) FROM survey_responses),"
+        " (SELECT count(*) FROM campaigns), (SELECT count(*) FROM segments)");
+    if (!stmt) return stmt.error();
+    if (!stmt->step()) return db_.lastError("count records");
+    RecordCounts c;
+    c.customers = stmt->columnInt(0);
+    c.orders = stmt->columnInt(1);
+    c.interactions = stmt->columnInt(2);
+    c.surveyResponses = stmt->columnInt(3);
+    c.campaigns = stmt->columnInt(4);
+    c.segments = stmt->columnInt(5);
+    return c;
+}
+
+}  // namespace rapport::store

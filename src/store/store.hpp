@@ -1,0 +1,34 @@
+// store.hpp: the application's database: opened, migrated and ready for queries.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "store/db.hpp"
+
+namespace rapport::store {
+
+struct RecordCounts {
+    int64_t customers = 0;
+    int64_t orders = 0;
+    int64_t interactions = 0;
+    int64_t surveyResponses = 0;
+    int64_t campaigns = 0;
+    int64_t segments = 0;
+};
+
+class Store {
+public:
+    // Opens the database at `path` (":memory:" for one that lives in this process only)
+    // and brings its schema up to date.
+    static Result<Store> open(const std::string& path);
+
+    Db& db() { return db_; }
+    Result<RecordCounts> counts();
+
+private:
+    explicit Store(Db db) : db_(std::move(db)) {}
+    Db db_;
+};
+
+}  // namespace rapport::store

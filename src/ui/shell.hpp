@@ -1,0 +1,13 @@
+// shell.hpp: the frame around every view: navigation on the left, the view's title,
+// the view itself, and the status bar; keyboard shortcuts (Ctrl+1..8 or Alt+1..8).
+#pragma once
+
+#include "app/app_state.hpp"
+
+namespace rapport::ui {
+
+// Draws one frame of the whole app into ImGui's current frame (between NewFrame and
+// Render). Fills the main viewport.
+void DrawShell(app::AppState& app);
+
+}  // namespace rapport::ui

@@ -1,0 +1,74 @@
+#include <doctest/doctest.h>
+
+#include "store/schema.hpp"
+#include "store/store.hpp"
+
+using namespace rapport::store;
+
+TEST_SUITE("store") {
+
+TEST_CASE("a new database is migrated to the current schema version") {
+    auto store = Store::open(":memory:");
+    REQUIRE(store);
+    CHECK(store->db().queryInt("PRAGMA user_version").value() == currentSchemaVersion());
+    for (const char* table : {"customers", "customer_attributes", "orders", "interactions", "survey_responses",
+                              "campaigns", "campaign_contacts", "segments", "segment_members", "model_runs",
+                              "customer_scores", "undo_log"}) {
+        CAPTURE(table);
+        auto stmt = Stmt::prepare(store->db(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+        REQUIRE(stmt);
+        stmt->bind(1, std::string_view(table));
+        REQUIRE(stmt->step());
+        CHECK(stmt->columnInt(0) == 1);
+    }
+    auto counts = store->counts();
+    REQUIRE(counts);
+    CHECK(counts->customers == 0);
+    CHECK(counts->orders == 0);
+}
+
+TEST_CASE("migrating twice changes nothing") {
+    auto db = Db::open(":memory:");
+    REQUIRE(db);
+    REQUIRE(migrate(*db));
+    REQUIRE(db->exec("INSERT INTO customers (external_id, name) VALUES ('c1', 'Ada')"));
+    REQUIRE(migrate(*db));
+    CHECK(db->queryInt("SELECT count(*) FROM customers").value() == 1);
+}
+
+TEST_CASE("a database from a newer Rapport is refused and left untouched") {
+    auto db = Db::open(":memory:");
+    REQUIRE(db);
+    REQUIRE(db->exec("CREATE TABLE future (x); PRAGMA user_version = 99"));
+    auto status = migrate(*db);
+    REQUIRE_FALSE(status);
+    CHECK(status.error().message.find("newer version of Rapport") != std::string::npos);
+    CHECK(db->queryInt("PRAGMA user_version").value() == 99);
+    CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'customers'").value() == 0);
+}
+
+TEST_CASE("a failing migration leaves the database exactly as it was") {
+    auto db = Db::open(":memory:");
+    REQUIRE(db);
+    // A table in the way of version 1 makes its CREATE TABLE fail half-way through.
+    REQUIRE(db->exec("CREATE TABLE orders (x)"));
+    auto status = migrate(*db);
+    REQUIRE_FALSE(status);
+    CHECK(db->queryInt("PRAGMA user_version").value() == 0);
+    CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'customers'").value() == 0);
+}
+
+TEST_CASE("the schema enforces the data model's rules") {
+    auto store = Store::open(":memory:");
+    REQUIRE(store);
+    Db& db = store->db();
+    REQUIRE(db.exec("INSERT INTO customers (id, external_id) VALUES (1, 'c1')"));
+    CHECK_FALSE(db.exec("INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('o1', 1, '2024-01-01', -5)"));
+    CHECK_FALSE(db.exec("INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('o2', 42, '2024-01-01', 5)"));
+    CHECK_FALSE(db.exec("INSERT INTO survey_responses (external_id, customer_id, answered_at, kind, score) VALUES ('r1', 1, '2024-01-01', 'stars', 5)"));
+    REQUIRE(db.exec("INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('o3', 1, '2024-01-01', 5)"));
+    REQUIRE(db.exec("DELETE FROM customers WHERE id = 1"));
+    CHECK(db.queryInt("SELECT count(*) FROM orders").value() == 0);  // cascades
+}
+
+}  // TEST_SUITE

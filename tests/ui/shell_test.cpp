@@ -1,0 +1,167 @@
+// The UI without a browser: an ImGui context with a display size and no renderer draws
+// the shell and every view. This is also where a newcomer sees how the UI is driven.
+#include <doctest/doctest.h>
+
+#include <imgui.h>
+
+#include <string>
+
+#include "app/app_state.hpp"
+#include "ui/fonts.hpp"
+#include "ui/imgui_config.h"
+#include "ui/shell.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets.hpp"
+
+using namespace rapport;
+
+namespace {
+
+int gFailedChecks = 0;
+std::string gFirstFailure;
+void countFailure(const char* expression, const char* file, int line) {
+    if (gFailedChecks++ == 0) gFirstFailure = std::string(expression) + " at " + file + ":" + std::to_string(line);
+}
+
+// One ImGui context, fonts and theme for a window of width x height CSS pixels at a
+// device pixel ratio; destroyed with the fixture.
+struct Screen {
+    explicit Screen(app::AppState& state, float width, float height, float scale = 1.0f) : app(state) {
+        ui::setImGuiAssertHandler(countFailure);
+        gFailedChecks = 0;
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.DisplaySize = ImVec2(width * scale, height * scale);
+        io.DeltaTime = 1.0f / 60.0f;
+        warning = ui::loadFonts({RAPPORT_FONT_DIR "/Inter-Regular.otf", RAPPORT_FONT_DIR "/Inter-SemiBold.otf",
+                                 RAPPORT_ICON_FONT}, scale);
+        ui::applyTheme(app.theme, scale);
+    }
+    ~Screen() { ImGui::DestroyContext(); }
+
+    void frame() {
+        ImGui::NewFrame();
+        ui::DrawShell(app);
+        ImGui::Render();
+    }
+    void frames(int n) { for (int i = 0; i < n; ++i) frame(); }
+
+    // A real click: move, press, release, each in its own frame, as a mouse does.
+    void click(const ui::WidgetRect& r) {
+        const float s = ui::uiScale();
+        ImGuiIO& io = ImGui::GetIO();
+        io.AddMousePosEvent((r.x + r.w / 2) * s, (r.y + r.h / 2) * s);
+        frame();
+        io.AddMouseButtonEvent(0, true);
+        frame();
+        io.AddMouseButtonEvent(0, false);
+        frame();
+    }
+
+    app::AppState& app;
+    std::string warning;
+};
+
+}  // namespace
+
+TEST_SUITE("ui") {
+
+TEST_CASE("every view draws at two window sizes, both themes and two pixel ratios without a failed check") {
+    app::AppState app;
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    struct Size { float w, h, scale; };
+    for (const Size size : {Size{1440, 900, 1}, Size{800, 600, 1}, Size{1280, 720, 2}, Size{360, 640, 1}}) {
+        for (const app::Theme theme : {app::Theme::Light, app::Theme::Dark}) {
+            app.theme = theme;
+            Screen screen(app, size.w, size.h, size.scale);
+            CHECK(screen.warning.empty());
+            for (const app::ViewInfo& info : app::allViews()) {
+                CAPTURE(info.label);
+                CAPTURE(size.w);
+                app.view = info.view;
+                screen.frames(3);
+                CHECK(app.view == info.view);
+            }
+            CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
+        }
+    }
+}
+
+TEST_CASE("every navigation item and button reports where it was drawn") {
+    app::AppState app;
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    Screen screen(app, 1280, 800, 2);
+    screen.frames(2);
+    for (const app::ViewInfo& info : app::allViews()) {
+        CAPTURE(info.label);
+        const auto rect = ui::findWidget(info.label);
+        REQUIRE(rect.has_value());
+        // CSS pixels, inside the 232 px sidebar, stacked top to bottom.
+        CHECK(rect->x >= 0);
+        CHECK(rect->x + rect->w <= 232);
+        CHECK(rect->h == doctest::Approx(40));
+    }
+    CHECK(ui::findWidget("Overview")->y < ui::findWidget("Learn")->y);
+    CHECK(ui::findWidget("Go to Data").has_value());
+    CHECK(ui::findWidget("Dark theme").has_value());
+    CHECK_FALSE(ui::findWidget("No such widget").has_value());
+}
+
+TEST_CASE("clicking a navigation item with the mouse opens its view") {
+    app::AppState app;
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    Screen screen(app, 1280, 800, 1.5f);
+    screen.frames(2);
+    for (const app::ViewInfo& info : app::allViews()) {
+        CAPTURE(info.label);
+        screen.click(*ui::findWidget(info.label));
+        CHECK(app.view == info.view);
+    }
+    // The empty state's button leads to the Data view.
+    app.view = app::View::Churn;
+    screen.frames(2);
+    screen.click(*ui::findWidget("Go to Data"));
+    CHECK(app.view == app::View::Data);
+}
+
+TEST_CASE("Ctrl+1..8 and Alt+1..8 switch views") {
+    app::AppState app;
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    Screen screen(app, 1280, 800);
+    screen.frame();
+    ImGuiIO& io = ImGui::GetIO();
+    for (const ImGuiKey modifier : {ImGuiMod_Ctrl, ImGuiMod_Alt}) {
+        for (const app::ViewInfo& info : app::allViews()) {
+            const auto key = static_cast<ImGuiKey>(ImGuiKey_1 + static_cast<int>(info.view));
+            io.AddKeyEvent(modifier, true);
+            io.AddKeyEvent(key, true);
+            screen.frame();
+            io.AddKeyEvent(key, false);
+            io.AddKeyEvent(modifier, false);
+            screen.frame();
+            CHECK(app.view == info.view);
+        }
+    }
+    // A digit alone is text, not a shortcut.
+    app.view = app::View::Overview;
+    io.AddKeyEvent(ImGuiKey_5, true);
+    screen.frame();
+    io.AddKeyEvent(ImGuiKey_5, false);
+    screen.frame();
+    CHECK(app.view == app::View::Overview);
+}
+
+TEST_CASE("the theme button switches between light and dark") {
+    app::AppState app;
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    Screen screen(app, 1280, 800);
+    screen.frames(2);
+    screen.click(*ui::findWidget("Dark theme"));
+    CHECK(app.theme == app::Theme::Dark);
+    screen.frames(1);
+    screen.click(*ui::findWidget("Light theme"));
+    CHECK(app.theme == app::Theme::Light);
+}
+
+}  // TEST_SUITE
