@@ -20,5 +20,6 @@ configure_native() {
 
 configure_web() {
   [[ -f "$ROOT/build/web/CMakeCache.txt" ]] ||
-    emcmake cmake -S "$ROOT" -B "$ROOT/build/web" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    emcmake cmake -S "$ROOT" -B "$ROOT/build/web" -DCMAKE_BUILD_TYPE=Release >/dev/null 2>&1 ||
+    { echo "configure of the web build failed: rerun emcmake cmake -S . -B build/web for details" >&2; return 1; }
 }

@@ -63,7 +63,8 @@ if RAPPORT_SKIP_SETUP=1 "$ROOT/scripts/build.sh" >"$LOGS/dist-build.log" 2>&1; t
   grep -E '^(not )?ok |^# (pass|fail)' "$LOGS/e2e.log" | sed 's/^/  [e2e] /'
   if [[ -z "$e2e_pass" ]]; then tail -30 "$LOGS/e2e.log"; e2e_fail=$(( ${e2e_fail:-0} + 1 )); fi
   passed=$((passed + ${e2e_pass:-0})); failed=$((failed + ${e2e_fail:-0}))
-  grep -hE '^# (metric|figure)' "$LOGS/e2e.log" | sed 's/^# /  /'
+  # Figures the browser tests measured (TAP shows their console lines as comments).
+  sed -nE 's/^# (\\# )?figure /  figure: /p' "$LOGS/e2e.log"
 else
   tail -30 "$LOGS/dist-build.log"; failed=$((failed + 1))
 fi

@@ -9,6 +9,7 @@
   const text = $('loading-text');
   const bar = fill.parentElement;
   let failed = false;
+  let started = false;
 
   function progress(fraction, message) {
     const percent = Math.max(0, Math.min(100, Math.round(fraction * 100)));
@@ -97,8 +98,9 @@
     },
   };
 
+  // Before the app is up, any script error means it will not come up: say so.
   window.addEventListener('error', (event) => {
-    if (!window.rapport || failed) {
+    if (!started) {
       fail('Rapport could not start', 'A part of the app failed to load. Reload the page to try again.',
            String(event.message || ''));
     }
@@ -115,6 +117,7 @@
   script.onload = () => {
     if (!window.rapport) return;
     window.rapport.ready.then(() => {
+      started = true;
       progress(1, 'Ready');
       const loading = $('loading');
       loading.classList.add('fading');

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Benchmarks. Run on a quiet machine; each figure is the median of several runs.
+#   scripts/bench.sh [runs]     (default 5)
+# Figures: size of rapport.wasm and rapport.js (raw and gzip -9), page load to ready
+# and frame times in headless Chromium (software WebGL), the native headless frame time.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+RUNS=${1:-5}
+run_setup
+RAPPORT_SKIP_SETUP=1 scripts/build.sh >/dev/null
+configure_native
+cmake --build build/native --target rapport-headless -j"$JOBS" >/dev/null
+
+echo "== size"
+for f in dist/rapport.wasm dist/rapport.js; do
+  printf '%-18s raw %8d bytes   gzip %8d bytes\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9 -c "$f" | wc -c)"
+done
+
+echo "== browser: page load to ready, frame time ($RUNS runs)"
+node tests/bench/shell_bench.mjs "$RUNS"
+
+echo "== native headless: frame time of the UI code (600 frames, Learn view)"
+build/native/src/rapport-headless --frames 600 --view Learn | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["uiTime"]
+print("ui mean %.3f p95 %.3f max %.3f ms over the last %d frames" % (s["mean"], s["p95"], s["max"], s["frames"]))'
