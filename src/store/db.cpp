@@ -21,11 +21,10 @@ Error errorFrom(sqlite3* db, int code, std::string_view what) {
 
 // ---- Db ------------------------------------------------------------------------------
 
-Result<Db> Db::open(const std::string& path) {
+Result<Db> Db::open(const std::string& path, const char* vfs) {
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
-                                   nullptr);
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, vfs);
     if (rc != SQLITE_OK) {
         Error e = errorFrom(raw, rc, "open " + path);
         sqlite3_close(raw);

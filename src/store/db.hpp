@@ -26,7 +26,8 @@ using core::Status;
 class Db {
 public:
     // Opens (or creates) a database. ":memory:" gives a private in-memory database.
-    static Result<Db> open(const std::string& path);
+    // `vfs` names a registered SQLite VFS (null: the platform's default).
+    static Result<Db> open(const std::string& path, const char* vfs = nullptr);
 
     Db() = default;
     Db(Db&& other) noexcept;

@@ -1,13 +1,25 @@
 #include "store/store.hpp"
 
+#include <cstring>
+
+#include "store/page_vfs.hpp"
 #include "store/schema.hpp"
 
 namespace rapport::store {
 
-Result<Store> Store::open(const std::string& path) {
-    auto db = Db::open(path);
+Result<Store> Store::open(const std::string& path, const StoreOptions& options) {
+    auto db = Db::open(path, options.vfs);
     if (!db) return db.error();
     if (auto s = db->exec("PRAGMA foreign_keys = ON"); !s) return s.error();
+    if (options.vfs != nullptr && std::strcmp(options.vfs, kPageVfsName) == 0) {
+        // Each commit is saved whole by the page store, so the journal only needs to
+        // support rollback: memory, and there is nothing to sync. No cache spill, so the
+        // file holds only committed states between transactions.
+        if (auto s = db->exec("PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY;"
+                              " PRAGMA synchronous = OFF; PRAGMA cache_spill = OFF; PRAGMA temp_store = MEMORY");
+            !s)
+            return s.error();
+    }
     if (auto s = migrate(*db); !s) return s.error();
     return Store(std::move(*db));
 }

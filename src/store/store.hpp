@@ -17,11 +17,17 @@ struct RecordCounts {
     int64_t segments = 0;
 };
 
+struct StoreOptions {
+    // A registered VFS to open the file through (null: the platform's). With the page
+    // VFS (page_vfs.hpp), the journal is kept in memory and every commit is synced.
+    const char* vfs = nullptr;
+};
+
 class Store {
 public:
-    // Opens the database at `path` (":memory:" for one that lives in this process only)
-    // and brings its schema up to date.
-    static Result<Store> open(const std::string& path);
+    // Opens (or creates) the database at `path` (":memory:" for one that lives in this
+    // process only) and brings its schema up to date.
+    static Result<Store> open(const std::string& path, const StoreOptions& options = {});
 
     Db& db() { return db_; }
     Result<RecordCounts> counts();
