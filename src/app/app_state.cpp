@@ -5,8 +5,9 @@
 
 namespace rapport::app {
 
-core::Status openStorage(AppState& app, const std::string& path, StorageState openState) {
-    auto store = store::Store::open(path);
+core::Status openStorage(AppState& app, const std::string& path, StorageState openState,
+                         const store::StoreOptions& options) {
+    auto store = store::Store::open(path, options);
     if (!store) {
         app.storage = StorageState::Error;
         app.storageMessage = store.error().message;
@@ -32,6 +33,7 @@ const char* storageLabel(StorageState state) {
         case StorageState::InMemory: return "in-memory";
         case StorageState::Saved: return "saved";
         case StorageState::Saving: return "saving";
+        case StorageState::ReadOnly: return "read-only";
         case StorageState::Error: return "error";
     }
     return "unknown";
@@ -48,6 +50,10 @@ std::string stateJson(const AppState& app) {
     w.key("storage").beginObject();
     w.field("state", storageLabel(app.storage));
     w.field("message", app.storageMessage);
+    w.field("durable", app.storageInfo.durable);
+    w.field("persisted", app.storageInfo.persisted);
+    w.field("usageBytes", app.storageInfo.usageBytes);
+    w.field("quotaBytes", app.storageInfo.quotaBytes);
     w.endObject();
     w.key("counts").beginObject();
     w.field("customers", app.counts.customers);

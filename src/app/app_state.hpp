@@ -20,7 +20,21 @@ enum class StorageState {
     InMemory,  // open, kept in this tab's memory only
     Saved,     // every committed change is in durable browser storage
     Saving,    // a save is in flight
+    ReadOnly,  // another tab saves; this one's changes stay in memory
     Error,     // storage failed: see storageMessage; the app keeps working in memory
+};
+
+struct StorageInfo {
+    bool durable = false;      // commits are saved in the browser
+    bool persisted = false;    // the browser granted persistent storage (not evicted under pressure)
+    double usageBytes = -1;    // this site's storage use and quota; -1 when unknown
+    double quotaBytes = -1;
+};
+
+// What views ask the platform to do; the platform clears each flag when done.
+struct PlatformRequests {
+    bool takeOverStorage = false;  // a read-only tab becomes the writer (reloads)
+    bool retrySave = false;        // save again after a failed save
 };
 
 struct JobInfo {
@@ -36,6 +50,8 @@ struct AppState {
     store::RecordCounts counts;
     StorageState storage = StorageState::Opening;
     std::string storageMessage;  // for the status bar tooltip and errors
+    StorageInfo storageInfo;
+    PlatformRequests requests;
 
     std::string lastError;  // the most recent error shown to the user ("" if none)
     std::vector<JobInfo> jobs;
@@ -45,7 +61,8 @@ struct AppState {
 
 // Opens the store at `path` and reads the record counts. On failure the error is also
 // kept in app.lastError and the storage state says so.
-core::Status openStorage(AppState& app, const std::string& path, StorageState openState);
+core::Status openStorage(AppState& app, const std::string& path, StorageState openState,
+                         const store::StoreOptions& options = {});
 void refreshCounts(AppState& app);
 
 const char* storageLabel(StorageState state);

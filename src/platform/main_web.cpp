@@ -20,6 +20,7 @@
 #include "app/app_state.hpp"
 #include "platform/app_host.hpp"
 #include "platform/browser.hpp"
+#include "platform/persistence.hpp"
 #include "ui/fonts.hpp"
 #include "ui/shell.hpp"
 #include "ui/theme.hpp"
@@ -99,6 +100,7 @@ void frame() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     syncBrowser(app);
+    platform::updatePersistentStorage(app);
 
     const auto end = std::chrono::steady_clock::now();
     app.frames.add(std::chrono::duration<double, std::milli>(end - start).count());
@@ -150,8 +152,8 @@ bool startUp() {
                                                                                    : rapport::app::Theme::Light;
     gHost.syncedTheme = app.theme;
 
-    // Storage: in this tab's memory until durable browser storage lands.
-    (void)rapport::app::openStorage(app, ":memory:", rapport::app::StorageState::InMemory);
+    // Storage: the saved copy was loaded from IndexedDB before main() (persistence.js).
+    platform::openPersistentStorage(app);
 
     if (auto view = rapport::app::viewFromName(platform::urlHash())) app.view = *view;
     gHost.syncedView = app.view;

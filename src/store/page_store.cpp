@@ -6,7 +6,9 @@
 
 namespace rapport::store {
 
-PageStore::PageStore(uint32_t chunkSize) : chunkSize_(chunkSize) { assert(chunkSize >= 512); }
+PageStore::PageStore(uint32_t chunkSize) : chunkSize_(chunkSize) {
+    assert(chunkSize >= 512 && chunkSize <= 65536);  // save() pads missing chunks from a 64 KiB zero block
+}
 
 const uint8_t* PageStore::chunk(uint32_t index) const {
     return index < chunks_.size() ? chunks_[index].get() : nullptr;

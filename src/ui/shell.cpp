@@ -167,8 +167,9 @@ void drawStatusBar(app::AppState& app) {
         case app::StorageState::Opening: break;
         case app::StorageState::InMemory:
             storageText = ICON_HDD "  In memory";
-            storageHelp = "The database is open in this tab's memory. Durable storage in this browser is not "
-                          "switched on yet, so data is gone when the tab closes.";
+            storageHelp = app.storageMessage.empty() ? "The database is kept in this tab's memory only."
+                                                     : app.storageMessage.c_str();
+            colour = p.warning;
             break;
         case app::StorageState::Saved:
             storageText = ICON_CHECK_CIRCLE "  Saved";
@@ -179,8 +180,13 @@ void drawStatusBar(app::AppState& app) {
             storageText = ICON_CLOCK "  Saving...";
             storageHelp = "Writing the latest change to this browser's storage.";
             break;
+        case app::StorageState::ReadOnly:
+            storageText = ICON_LOCK "  Read-only";
+            storageHelp = app.storageMessage.c_str();
+            colour = p.warning;
+            break;
         case app::StorageState::Error:
-            storageText = ICON_EXCLAMATION "  Storage problem";
+            storageText = ICON_EXCLAMATION "  Not saved";
             storageHelp = app.storageMessage.c_str();
             colour = p.danger;
             break;

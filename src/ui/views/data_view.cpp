@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <string>
 
 #include "ui/fonts.hpp"
 #include "ui/icons.hpp"
@@ -29,7 +30,16 @@ constexpr FileFormat kFormats[] = {
     {"campaign_contacts.csv", "Who each campaign reached", "campaign_id, customer_id, contacted_at, responded, converted, revenue"},
 };
 
-void drawStorageCard(const app::AppState& app) {
+std::string formatBytes(double bytes) {
+    char buf[32];
+    if (bytes < 0) return "unknown";
+    if (bytes < 1024.0 * 1024.0) std::snprintf(buf, sizeof buf, "%.0f KB", bytes / 1024.0);
+    else if (bytes < 1024.0 * 1024.0 * 1024.0) std::snprintf(buf, sizeof buf, "%.1f MB", bytes / (1024.0 * 1024.0));
+    else std::snprintf(buf, sizeof buf, "%.1f GB", bytes / (1024.0 * 1024.0 * 1024.0));
+    return buf;
+}
+
+void drawStorageCard(app::AppState& app) {
     const Palette& p = palette();
     if (!BeginCard("##storage")) { EndCard(); return; }
     ImGui::PushFont(fonts().strong);
@@ -39,24 +49,49 @@ void drawStorageCard(const app::AppState& app) {
     MutedTextWrapped("Everything stays in this browser on this computer. Rapport has no server: nothing you import "
                      "is uploaded anywhere, and the page makes no requests to other sites.");
     ImGui::Spacing();
-    const bool failed = app.storage == app::StorageState::Error;
-    ImGui::PushStyleColor(ImGuiCol_Text, failed ? p.danger : p.text);
+    const app::StorageInfo& info = app.storageInfo;
     switch (app.storage) {
-        case app::StorageState::Opening: ImGui::TextUnformatted("Storage: opening..."); break;
-        case app::StorageState::InMemory:
-            ImGui::TextUnformatted("Storage: this tab's memory (data is not kept after the tab closes)");
+        case app::StorageState::Opening: ImGui::TextUnformatted("Opening storage..."); break;
+        case app::StorageState::Saved:
+        case app::StorageState::Saving:
+            ImGui::PushStyleColor(ImGuiCol_Text, p.success);
+            ImGui::TextUnformatted(app.storage == app::StorageState::Saved ? ICON_CHECK_CIRCLE "  Every change is saved in this browser"
+                                                                           : ICON_CLOCK "  Saving the latest change...");
+            ImGui::PopStyleColor();
             break;
-        case app::StorageState::Saved: ImGui::TextUnformatted("Storage: saved in this browser"); break;
-        case app::StorageState::Saving: ImGui::TextUnformatted("Storage: saving..."); break;
-        case app::StorageState::Error: ImGui::TextWrapped("Storage problem: %s", app.storageMessage.c_str()); break;
+        case app::StorageState::InMemory:
+        case app::StorageState::ReadOnly:
+        case app::StorageState::Error:
+            ImGui::PushStyleColor(ImGuiCol_Text, app.storage == app::StorageState::Error ? p.danger : p.warning);
+            ImGui::TextWrapped("%s %s", app.storage == app::StorageState::ReadOnly ? ICON_LOCK : ICON_EXCLAMATION,
+                               app.storageMessage.empty() ? "Changes are kept in this tab only." : app.storageMessage.c_str());
+            ImGui::PopStyleColor();
+            break;
     }
-    ImGui::PopStyleColor();
+    if (info.durable) {
+        const std::string usage = formatBytes(info.usageBytes) + " used of " + formatBytes(info.quotaBytes) + " this browser allows";
+        MutedText(usage.c_str());
+        ItemTooltip("Storage use", "What this site stores in the browser (all of Rapport's data), and the most the browser "
+                                   "lets it store on this computer.");
+        MutedText(info.persisted ? "Persistent: the browser will not clear this data to free space."
+                                 : "Not marked persistent: under disk pressure the browser may clear it. Export a backup now and then.");
+    }
     char counts[160];
     std::snprintf(counts, sizeof counts, "%lld customers, %lld orders, %lld survey responses, %lld interactions, %lld campaigns",
                   static_cast<long long>(app.counts.customers), static_cast<long long>(app.counts.orders),
                   static_cast<long long>(app.counts.surveyResponses), static_cast<long long>(app.counts.interactions),
                   static_cast<long long>(app.counts.campaigns));
     MutedText(counts);
+    if (app.storage == app::StorageState::ReadOnly) {
+        ImGui::Spacing();
+        if (Button("Edit in this tab", ButtonKind::Primary, ICON_LOCK)) app.requests.takeOverStorage = true;
+        ItemTooltip("Take over editing", "The other tab stops saving and this tab reloads with the latest saved data, "
+                                         "then saves your changes from here on.");
+    }
+    if (app.storage == app::StorageState::Error) {
+        ImGui::Spacing();
+        if (Button("Try saving again", ButtonKind::Primary)) app.requests.retrySave = true;
+    }
     EndCard();
 }
 

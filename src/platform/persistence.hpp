@@ -1,0 +1,19 @@
+// persistence.hpp: durable storage for the app's database. In the browser: a page store
+// loaded from IndexedDB before start-up and saved back per commit (persistence.js); the
+// tab that holds the writer lock saves, others are read-only.
+#pragma once
+
+#include "app/app_state.hpp"
+
+namespace rapport::platform {
+
+// Opens the app's database (loading the saved copy) into app.store and sets the storage
+// state. Never fails hard: on any problem the app runs on an in-memory database and
+// says why in app.storageMessage.
+void openPersistentStorage(app::AppState& app);
+
+// Per frame: mirrors save progress and failures into the app state, refreshes usage
+// and quota now and then, and carries out the user's storage requests (take over).
+void updatePersistentStorage(app::AppState& app);
+
+}  // namespace rapport::platform

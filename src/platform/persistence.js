@@ -1,0 +1,211 @@
+// persistence.js: the browser side of Rapport's durable storage (prepended to the
+// Emscripten output with --pre-js; the C++ side is persistence_web.cpp).
+//
+// The database lives in memory as fixed-size chunks (store/page_store.hpp). Here:
+//  - before main() runs: become the writer tab (Web Locks) or a read-only one, open
+//    IndexedDB, ask for persistent storage, and load every saved chunk;
+//  - per commit: save the changed chunks, the deletion of chunks past the end and the
+//    new size in ONE IndexedDB transaction, so a commit lands whole or not at all. Saves
+//    run in order; after a failure, those queued behind it fail too (the C++ side then
+//    carries their chunks with the next save, so the saved copy is always whole);
+//  - hand-over: a read-only tab can ask the writer (BroadcastChannel) to let go.
+// IndexedDB layout: database "rapport", store "chunks" (key: chunk index, value:
+// ArrayBuffer), store "meta" (key "db": {chunkSize, fileSize, savedAt}).
+var RapportStorage = (function () {
+  'use strict';
+  var DB_NAME = 'rapport', LOCK_NAME = 'rapport-writer', CHANNEL = 'rapport';
+  var DEFAULT_CHUNK = 65536;
+
+  var s = {
+    available: false,     // IndexedDB opened
+    writer: false,        // this tab may save
+    message: '',          // why storage is unavailable or read-only ('' if fine)
+    chunkSize: DEFAULT_CHUNK,
+    fileSize: 0,
+    loaded: null,         // Map index -> ArrayBuffer, until C++ has copied them
+    persisted: false, usage: -1, quota: -1,
+    lostWriter: false,    // another tab took over
+    db: null, queue: [], busy: false, releaseLock: null, channel: null,
+  };
+
+  function requestWriterLock() {
+    if (!navigator.locks || !navigator.locks.request) return Promise.resolve(true);
+    return new Promise(function (resolve) {
+      navigator.locks.request(LOCK_NAME, { ifAvailable: true }, function (lock) {
+        if (!lock) { resolve(false); return undefined; }
+        resolve(true);
+        return new Promise(function (release) { s.releaseLock = release; });
+      }).catch(function () { resolve(true); });
+    });
+  }
+
+  function openDatabase() {
+    return new Promise(function (resolve, reject) {
+      var request;
+      try { request = indexedDB.open(DB_NAME, 1); } catch (e) { reject(e); return; }
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        if (!db.objectStoreNames.contains('chunks')) db.createObjectStore('chunks');
+        if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+      request.onblocked = function () { reject(new Error('blocked by another tab')); };
+    });
+  }
+
+  function loadAll(db) {
+    return new Promise(function (resolve, reject) {
+      var tx = db.transaction(['chunks', 'meta'], 'readonly');
+      var meta = tx.objectStore('meta').get('db');
+      var keys = tx.objectStore('chunks').getAllKeys();
+      var values = tx.objectStore('chunks').getAll();
+      tx.oncomplete = function () {
+        var chunks = new Map();
+        for (var i = 0; i < keys.result.length; ++i) chunks.set(keys.result[i], values.result[i]);
+        resolve({ meta: meta.result, chunks: chunks });
+      };
+      tx.onerror = function () { reject(tx.error); };
+      tx.onabort = function () { reject(tx.error || new Error('aborted')); };
+    });
+  }
+
+  function refreshEstimate() {
+    if (!navigator.storage || !navigator.storage.estimate) return Promise.resolve();
+    return navigator.storage.estimate().then(function (e) {
+      s.usage = typeof e.usage === 'number' ? e.usage : -1;
+      s.quota = typeof e.quota === 'number' ? e.quota : -1;
+    }, function () {});
+  }
+
+  function describe(error) {
+    var name = error && error.name;
+    if (name === 'QuotaExceededError') return 'Storage is full: the latest changes are kept in this tab only. Free space in the browser or export your data.';
+    if (name === 'InvalidStateError' || name === 'SecurityError') return 'This browser does not allow storage here (a private window?): changes are kept in this tab only.';
+    return 'The browser could not save the latest change (' + (error && error.message || name || 'unknown error') + '). It is kept in this tab; Rapport will try again with the next change.';
+  }
+
+  function listenForTakeOver() {
+    if (typeof BroadcastChannel !== 'function') return;
+    s.channel = new BroadcastChannel(CHANNEL);
+    s.channel.onmessage = function (event) {
+      if (!event.data || event.data.type !== 'take-over' || !s.writer) return;
+      s.writer = false;
+      s.lostWriter = true;
+      s.message = 'Another tab took over editing. Reload this tab to see its changes.';
+      // Let queued saves finish first, then give up the lock.
+      var release = function () { if (s.releaseLock) { s.releaseLock(); s.releaseLock = null; } };
+      if (s.busy || s.queue.length) setTimeout(function wait() { (s.busy || s.queue.length) ? setTimeout(wait, 50) : release(); }, 50);
+      else release();
+    };
+  }
+
+  function open() {
+    if (typeof indexedDB === 'undefined' || !indexedDB) {
+      s.message = 'This browser offers no storage here: changes are kept in this tab only.';
+      return Promise.resolve();
+    }
+    return requestWriterLock().then(function (writer) {
+      s.writer = writer;
+      if (!writer) s.message = 'Rapport is open in another tab, which saves the data. This tab is read-only: its changes are not saved.';
+      listenForTakeOver();
+      return openDatabase();
+    }).then(function (db) {
+      s.db = db;
+      s.available = true;
+      db.onversionchange = function () { db.close(); };
+      return loadAll(db);
+    }).then(function (saved) {
+      if (saved.meta && saved.meta.chunkSize > 0) {
+        s.chunkSize = saved.meta.chunkSize;
+        s.fileSize = saved.meta.fileSize;
+      }
+      s.loaded = saved.chunks;
+      if (navigator.storage && navigator.storage.persist) {
+        navigator.storage.persisted().then(function (p) {
+          s.persisted = p;
+          return p || navigator.storage.persist().then(function (granted) { s.persisted = granted; });
+        }).catch(function () {});
+      }
+      return refreshEstimate();
+    }).catch(function (error) {
+      s.available = false;
+      s.writer = false;
+      s.message = describe(error);
+    });
+  }
+
+  function notify(sequence, ok, message) {
+    Module.ccall('rapport_save_done', null, ['number', 'number', 'string'], [sequence, ok ? 1 : 0, message || '']);
+  }
+
+  function pump() {
+    if (s.busy || !s.queue.length) return;
+    var job = s.queue.shift();
+    if (!s.writer || !s.db) { failQueue(job, { message: 'this tab no longer saves' }); return; }
+    s.busy = true;
+    var tx;
+    try {
+      tx = s.db.transaction(['chunks', 'meta'], 'readwrite');
+      var chunks = tx.objectStore('chunks');
+      for (var i = 0; i < job.indexes.length; ++i) chunks.put(job.buffers[i], job.indexes[i]);
+      var keep = Math.ceil(job.fileSize / job.chunkSize);
+      chunks.delete(IDBKeyRange.lowerBound(keep));
+      tx.objectStore('meta').put({ chunkSize: job.chunkSize, fileSize: job.fileSize, savedAt: Date.now() }, 'db');
+    } catch (e) {
+      s.busy = false;
+      failQueue(job, e);
+      return;
+    }
+    tx.oncomplete = function () { s.busy = false; notify(job.sequence, true); pump(); refreshEstimate(); };
+    tx.onabort = function () { s.busy = false; failQueue(job, tx.error || new Error('aborted')); };
+  }
+
+  function failQueue(job, error) {
+    var message = describe(error);
+    var failed = [job].concat(s.queue);
+    s.queue = [];
+    failed.forEach(function (j) { notify(j.sequence, false, message); });
+  }
+
+  return {
+    state: s,
+    open: open,
+    refreshEstimate: refreshEstimate,
+    // Called from C++ with pointers into the wasm heap: copy now, write later.
+    save: function (sequence, chunkSize, fileSize, count, indexPtr, dataPtrs) {
+      var job = { sequence: sequence, chunkSize: chunkSize, fileSize: fileSize, indexes: [], buffers: [] };
+      for (var i = 0; i < count; ++i) {
+        var ptr = HEAPU32[(dataPtrs >> 2) + i];
+        job.indexes.push(HEAPU32[(indexPtr >> 2) + i]);
+        job.buffers.push(HEAPU8.slice(ptr, ptr + chunkSize).buffer);
+      }
+      s.queue.push(job);
+      pump();
+    },
+    takeLoaded: function (index, ptr) {
+      var buffer = s.loaded && s.loaded.get(index);
+      if (!buffer) return 0;
+      HEAPU8.set(new Uint8Array(buffer), ptr);
+      return 1;
+    },
+    loadedIndexes: function () { return s.loaded ? Array.from(s.loaded.keys()) : []; },
+    dropLoaded: function () { s.loaded = null; },
+    // A read-only tab asks the writer to let go, then reloads as the writer.
+    takeOver: function () {
+      if (s.channel) s.channel.postMessage({ type: 'take-over' });
+      if (navigator.locks && navigator.locks.request) {
+        navigator.locks.request(LOCK_NAME, function () { location.reload(); return new Promise(function () {}); });
+      } else {
+        setTimeout(function () { location.reload(); }, 500);
+      }
+    },
+  };
+})();
+Module.rapportStorage = RapportStorage;
+Module.preRun = Module.preRun || [];
+if (typeof Module.preRun === 'function') Module.preRun = [Module.preRun];
+Module.preRun.push(function () {
+  addRunDependency('rapport-storage');
+  RapportStorage.open().then(function () { removeRunDependency('rapport-storage'); });
+});

@@ -1,0 +1,163 @@
+#include <emscripten.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "platform/app_host.hpp"
+#include "platform/persistence.hpp"
+#include "store/page_store.hpp"
+#include "store/page_vfs.hpp"
+
+namespace rapport::platform {
+
+namespace {
+
+constexpr const char* kFileName = "rapport.db";
+
+EM_JS(int, js_storage_available, (), { return Module.rapportStorage.state.available ? 1 : 0; });
+EM_JS(int, js_storage_writer, (), { return Module.rapportStorage.state.writer ? 1 : 0; });
+EM_JS(int, js_storage_lost_writer, (), { return Module.rapportStorage.state.lostWriter ? 1 : 0; });
+EM_JS(int, js_storage_persisted, (), { return Module.rapportStorage.state.persisted ? 1 : 0; });
+EM_JS(double, js_storage_usage, (), { return Module.rapportStorage.state.usage; });
+EM_JS(double, js_storage_quota, (), { return Module.rapportStorage.state.quota; });
+EM_JS(int, js_storage_chunk_size, (), { return Module.rapportStorage.state.chunkSize; });
+EM_JS(double, js_storage_file_size, (), { return Module.rapportStorage.state.fileSize; });
+EM_JS(char*, js_storage_message, (), {
+    const text = Module.rapportStorage.state.message || "";
+    const size = lengthBytesUTF8(text) + 1;
+    const ptr = _malloc(size);
+    stringToUTF8(text, ptr, size);
+    return ptr;
+});
+EM_JS(int, js_storage_loaded_count, (), { return Module.rapportStorage.loadedIndexes().length; });
+EM_JS(void, js_storage_loaded_indexes, (uint32_t* out), {
+    Module.rapportStorage.loadedIndexes().forEach((index, i) => { HEAPU32[(out >> 2) + i] = index; });
+});
+EM_JS(int, js_storage_take_loaded, (uint32_t index, uint8_t* ptr), { return Module.rapportStorage.takeLoaded(index, ptr); });
+EM_JS(void, js_storage_drop_loaded, (), { Module.rapportStorage.dropLoaded(); });
+EM_JS(void, js_storage_refresh_estimate, (), { Module.rapportStorage.refreshEstimate(); });
+EM_JS(void, js_storage_take_over, (), { Module.rapportStorage.takeOver(); });
+EM_JS(void, js_storage_save, (double sequence, uint32_t chunkSize, double fileSize, uint32_t count,
+                              const uint32_t* indexes, const uint8_t* const* data), {
+    Module.rapportStorage.save(sequence, chunkSize, fileSize, count, indexes, data);
+});
+
+std::string storageMessage() {
+    char* raw = js_storage_message();
+    std::string text(raw);
+    std::free(raw);
+    return text;
+}
+
+class IndexedDbBackend : public store::PersistenceBackend {
+public:
+    void save(const store::SaveRequest& r) override {
+        js_storage_save(static_cast<double>(r.sequence), r.chunkSize, static_cast<double>(r.fileSize),
+                        static_cast<uint32_t>(r.chunks.size()), r.chunks.data(), r.data.data());
+    }
+};
+
+struct Persistence {
+    std::unique_ptr<store::PageStore> pages;
+    IndexedDbBackend backend;
+    bool saving = false;   // this tab saves
+    double lastEstimate = 0;
+};
+Persistence gPersistence;
+
+void useMemoryOnly(app::AppState& app, const std::string& why) {
+    (void)app::openStorage(app, ":memory:", app::StorageState::InMemory);
+    app.storageMessage = why;
+}
+
+}  // namespace
+
+void openPersistentStorage(app::AppState& app) {
+    if (auto s = store::registerPageVfs(); !s) {
+        useMemoryOnly(app, s.error().message + ": changes are kept in this tab only.");
+        return;
+    }
+    const bool available = js_storage_available() != 0;
+    const bool writer = js_storage_writer() != 0;
+    auto& p = gPersistence;
+    p.pages = std::make_unique<store::PageStore>(static_cast<uint32_t>(js_storage_chunk_size()));
+
+    // Copy the saved chunks into the page store, then let JS drop its copies.
+    std::vector<uint32_t> indexes(static_cast<size_t>(js_storage_loaded_count()));
+    if (!indexes.empty()) js_storage_loaded_indexes(indexes.data());
+    for (const uint32_t index : indexes) js_storage_take_loaded(index, p.pages->loadChunk(index));
+    p.pages->setLoadedSize(static_cast<uint64_t>(js_storage_file_size()));
+    js_storage_drop_loaded();
+
+    store::attachPageStore(kFileName, p.pages.get());
+    // Open before attaching the backend: a damaged saved copy must never be written to.
+    const app::StorageState state = !available ? app::StorageState::InMemory
+                                    : writer   ? app::StorageState::Saved
+                                               : app::StorageState::ReadOnly;
+    if (auto s = app::openStorage(app, kFileName, state, store::StoreOptions{store::kPageVfsName}); !s) {
+        store::detachPageStore(kFileName);
+        p.pages.reset();
+        useMemoryOnly(app, "The saved data in this browser could not be opened (" + s.error().message +
+                               "). Rapport started with an empty database in this tab; the saved copy is left untouched.");
+        app.lastError = app.storageMessage;
+        return;
+    }
+    app.storageMessage = storageMessage();
+    if (available && writer) {
+        p.pages->setBackend(&p.backend);
+        p.saving = true;
+        // A new database is created by the migration's commit, which saved it already;
+        // anything left unsaved (none expected) goes with the next commit.
+    }
+    app.storageInfo.durable = available && writer;
+}
+
+void updatePersistentStorage(app::AppState& app) {
+    auto& p = gPersistence;
+    app.storageInfo.persisted = js_storage_persisted() != 0;
+    app.storageInfo.usageBytes = js_storage_usage();
+    app.storageInfo.quotaBytes = js_storage_quota();
+    const double now = emscripten_get_now();
+    if (now - p.lastEstimate > 5000) {
+        p.lastEstimate = now;
+        js_storage_refresh_estimate();
+    }
+    if (app.requests.takeOverStorage) {
+        app.requests.takeOverStorage = false;
+        js_storage_take_over();
+    }
+    if (!p.pages) return;
+    if (p.saving && js_storage_lost_writer() != 0) {
+        p.saving = false;
+        p.pages->setBackend(nullptr);
+        app.storage = app::StorageState::ReadOnly;
+        app.storageMessage = storageMessage();
+        app.storageInfo.durable = false;
+    }
+    if (!p.saving) return;
+    switch (p.pages->saveState()) {
+        case store::SaveState::Saving: app.storage = app::StorageState::Saving; break;
+        case store::SaveState::Failed:
+            app.storage = app::StorageState::Error;
+            app.storageMessage = p.pages->lastSaveError();
+            break;
+        case store::SaveState::Idle:
+            app.storage = app::StorageState::Saved;
+            app.storageMessage.clear();
+            break;
+    }
+    if (app.requests.retrySave) {
+        app.requests.retrySave = false;
+        p.pages->save();
+    }
+}
+
+}  // namespace rapport::platform
+
+// IndexedDB's answer for a save (persistence.js).
+extern "C" EMSCRIPTEN_KEEPALIVE void rapport_save_done(double sequence, int ok, const char* message) {
+    auto& p = rapport::platform::gPersistence;
+    if (p.pages) p.pages->finishSave(static_cast<uint64_t>(sequence), ok != 0, message != nullptr ? message : "");
+}

@@ -1,0 +1,18 @@
+import { startServer, launch, openPage, waitReady, state, frames } from './harness.mjs';
+const server = await startServer();
+const b = await launch();
+const { page, started, record } = await openPage(b.context, server.origin + '/');
+page.on('console', m => console.log('console:', m.type(), m.text()));
+await waitReady(page, started);
+await frames(page, 10);
+console.log(JSON.stringify((await state(page)).storage));
+const page2 = await b.context.newPage();
+await page2.goto(server.origin + '/');
+await waitReady(page2, Date.now());
+await frames(page2, 10);
+console.log('tab2', JSON.stringify((await state(page2)).storage));
+await page2.close();
+await page.reload(); await waitReady(page, Date.now()); await frames(page, 5);
+console.log('reload', JSON.stringify((await state(page)).storage));
+console.log(record.consoleErrors, record.pageErrors);
+await b.close(); await server.close();
