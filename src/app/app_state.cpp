@@ -27,6 +27,16 @@ void refreshCounts(AppState& app) {
     else app.lastError = counts.error().message;
 }
 
+core::Status clearAllData(AppState& app) {
+    if (!app.store) return core::makeError("The database is not open.");
+    if (app.runner.active) return core::makeError("Wait for the running task to finish, or cancel it, first.");
+    if (app.storage == StorageState::ReadOnly)
+        return core::makeError("This tab is read-only: delete data in the tab that saves, or take over editing.");
+    auto status = app.store->clearAll();
+    refreshCounts(app);
+    return status;
+}
+
 const char* storageLabel(StorageState state) {
     switch (state) {
         case StorageState::Opening: return "opening";

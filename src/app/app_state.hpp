@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/frame_stats.hpp"
+#include "app/jobs.hpp"
 #include "app/views.hpp"
 #include "core/result.hpp"
 #include "store/store.hpp"
@@ -54,7 +55,8 @@ struct AppState {
     PlatformRequests requests;
 
     std::string lastError;  // the most recent error shown to the user ("" if none)
-    std::vector<JobInfo> jobs;
+    std::vector<JobInfo> jobs;   // what state() reports; mirrors runner
+    JobRunner runner;
     FrameStats frames;    // the whole C++ frame, GL submission included
     FrameStats uiFrames;  // up to ImGui::Render(): building the UI, without GL submission
 };
@@ -64,6 +66,8 @@ struct AppState {
 core::Status openStorage(AppState& app, const std::string& path, StorageState openState,
                          const store::StoreOptions& options = {});
 void refreshCounts(AppState& app);
+// Deletes every record (one transaction); refused while a job runs or in a read-only tab.
+core::Status clearAllData(AppState& app);
 
 const char* storageLabel(StorageState state);
 const char* themeName(Theme theme);

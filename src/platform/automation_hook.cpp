@@ -8,11 +8,14 @@
 #include <string>
 
 #include "app/app_state.hpp"
+#include "app/demo_job.hpp"
+#include "core/json_writer.hpp"
 #include "platform/app_host.hpp"
 #include "ui/widgets.hpp"
 
 namespace {
 std::string gReply;
+std::string gError;  // why the last start_* call returned 0
 }
 
 extern "C" {
@@ -43,5 +46,56 @@ EMSCRIPTEN_KEEPALIVE const char* rapport_widget_rect(const char* label) {
     }
     return gReply.c_str();
 }
+
+// rapport.generateDemo(): starts the demo-data job; its id, or 0 (see rapport_take_error).
+EMSCRIPTEN_KEEPALIVE double rapport_start_demo(double customers, double seed, const char* scenario) {
+    auto& app = rapport::platform::appState();
+    rapport::store::DemoOptions options;
+    options.customers = static_cast<int64_t>(customers);
+    options.seed = static_cast<uint64_t>(seed < 0 ? 0 : seed);
+    const auto kind = rapport::store::scenarioFromName(scenario != nullptr ? scenario : "");
+    if (!kind) {
+        gError = "Unknown scenario: use \"retail\", \"subscription\" or \"b2b\".";
+        return 0;
+    }
+    options.scenario = *kind;
+    auto job = rapport::app::makeDemoJob(app, options);
+    if (!job) { gError = job.error().message; return 0; }
+    auto id = rapport::app::startJob(app, std::move(*job));
+    if (!id) { gError = id.error().message; return 0; }
+    return static_cast<double>(*id);
+}
+
+// The reason the last start call failed.
+EMSCRIPTEN_KEEPALIVE const char* rapport_take_error() {
+    gReply = gError;
+    gError.clear();
+    return gReply.c_str();
+}
+
+// A job's state: {"state": "running"|"done"|"failed"|"cancelled"|"unknown", "result": {...}, "error": "..."}.
+EMSCRIPTEN_KEEPALIVE const char* rapport_job_json(double id) {
+    const auto& records = rapport::platform::appState().runner.records;
+    const auto it = records.find(static_cast<uint64_t>(id));
+    rapport::core::JsonWriter w;
+    w.beginObject();
+    if (it == records.end()) {
+        w.field("state", "unknown");
+    } else {
+        w.field("state", rapport::app::jobStateName(it->second.state));
+        if (!it->second.error.empty()) w.field("error", it->second.error);
+    }
+    w.endObject();
+    gReply = w.str();
+    // The result is already JSON: splice it in rather than quoting it.
+    if (it != records.end() && !it->second.resultJson.empty()) {
+        gReply.pop_back();
+        gReply += ",\"result\":" + it->second.resultJson + "}";
+    }
+    return gReply.c_str();
+}
+
+// Cancels the running job, if any.
+EMSCRIPTEN_KEEPALIVE void rapport_cancel_job() { rapport::app::requestCancel(rapport::platform::appState()); }
 
 }  // extern "C"

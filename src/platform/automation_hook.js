@@ -10,6 +10,10 @@
 //   rapport.navigate(label)    switch view by label ("NPS") or slug ("nps"); returns bool
 //   rapport.widgetRect(label)  {x, y, w, h} in CSS pixels (relative to the page) of the
 //                              widget with that label in the last frame, or null
+//   rapport.generateDemo({customers = 5000, seed = 42, scenario = 'retail'})
+//                              Promise of the counts created {customers, orders, ...};
+//                              scenario: 'retail', 'subscription' (or 'telecom'), 'b2b'
+//   rapport.cancelJob()        cancels the running job (its Promise rejects)
 (function () {
   'use strict';
   let resolveReady, rejectReady;
@@ -24,6 +28,24 @@
   };
 
   const call = (name, returnType, argTypes, args) => Module.ccall(name, returnType, argTypes, args);
+
+  // Follows a job frame by frame until it ends.
+  function waitForJob(id) {
+    return new Promise((resolve, reject) => {
+      const poll = () => {
+        const job = JSON.parse(call('rapport_job_json', 'string', ['number'], [id]));
+        if (job.state === 'running') { requestAnimationFrame(poll); return; }
+        if (job.state === 'done') resolve(job.result);
+        else reject(new Error(job.state === 'cancelled' ? 'Cancelled' : (job.error || 'The task failed')));
+      };
+      requestAnimationFrame(poll);
+    });
+  }
+
+  function startJob(id) {
+    if (!id) return Promise.reject(new Error(call('rapport_take_error', 'string', [], [])));
+    return waitForJob(id);
+  }
 
   const rapport = {
     ready,
@@ -40,6 +62,12 @@
       const canvas = Module.canvas.getBoundingClientRect();
       return { x: rect.x + canvas.left, y: rect.y + canvas.top, w: rect.w, h: rect.h };
     },
+    generateDemo(options = {}) {
+      const o = Object.assign({ customers: 5000, seed: 42, scenario: 'retail' }, options);
+      return startJob(call('rapport_start_demo', 'number', ['number', 'number', 'string'],
+                           [Number(o.customers), Number(o.seed), String(o.scenario)]));
+    },
+    cancelJob() { call('rapport_cancel_job', null, [], []); },
   };
   window.rapport = Object.freeze(rapport);
 })();

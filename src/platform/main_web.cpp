@@ -18,6 +18,7 @@
 #include <string>
 
 #include "app/app_state.hpp"
+#include "app/jobs.hpp"
 #include "platform/app_host.hpp"
 #include "platform/browser.hpp"
 #include "platform/persistence.hpp"
@@ -84,6 +85,7 @@ void frame() {
     AppState& app = platform::appState();
 
     syncCanvas(app);
+    rapport::app::runJobs(app);  // long work advances by one ~10 ms slice per frame
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGuiIO& io = ImGui::GetIO();

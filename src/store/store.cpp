@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include <cstring>
+#include <string>
 
 #include "store/page_vfs.hpp"
 #include "store/schema.hpp"
@@ -39,6 +40,22 @@ Result<RecordCounts> Store::counts() {
     c.campaigns = stmt->columnInt(4);
     c.segments = stmt->columnInt(5);
     return c;
+}
+
+}  // namespace rapport::store
+
+namespace rapport::store {
+
+Status Store::clearAll() {
+    auto txn = Txn::begin(db_);
+    if (!txn) return txn.error();
+    // Children first; the foreign keys would cascade, but this keeps the intent plain.
+    for (const char* table : {"customer_scores", "model_runs", "segment_members", "segments", "campaign_contacts",
+                              "campaigns", "survey_responses", "interactions", "orders", "customer_attributes",
+                              "customers", "undo_log"}) {
+        if (auto s = db_.exec(std::string("DELETE FROM ") + table); !s) return s;
+    }
+    return txn->commit();
 }
 
 }  // namespace rapport::store

@@ -31,6 +31,8 @@ public:
 
     Db& db() { return db_; }
     Result<RecordCounts> counts();
+    // Deletes every record of every kind in one transaction (the schema stays).
+    Status clearAll();
 
 private:
     explicit Store(Db db) : db_(std::move(db)) {}

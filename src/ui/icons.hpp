@@ -29,3 +29,6 @@
 #define ICON_INFO_CIRCLE "\xef\x81\x9a"   // f05a
 #define ICON_HDD "\xef\x82\xa0"           // f0a0
 #define ICON_KEYBOARD "\xef\x84\x9c"      // f11c
+#define ICON_MAGIC "\xef\x83\x90"         // f0d0
+#define ICON_TRASH "\xef\x87\xb8"         // f1f8
+#define ICON_TIMES "\xef\x80\x8d"         // f00d

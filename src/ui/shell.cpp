@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
+
+#include "core/text_format.hpp"
 
 #include "ui/fonts.hpp"
 #include "ui/icons.hpp"
@@ -127,6 +130,36 @@ void drawSidebar(app::AppState& app) {
 
 // ---- 3. Content -----------------------------------------------------------------------
 
+// The running job: what it does, how far it is, how long is left, and Cancel.
+void drawJobPanel(app::AppState& app) {
+    const app::JobRunner& r = app.runner;
+    if (!r.active) return;
+    if (BeginCard("##job")) {
+        ImGui::PushFont(fonts().strong);
+        ImGui::TextUnformatted(r.active->title().c_str());
+        ImGui::PopFont();
+        const double fraction = r.active->progress();
+        const double left = app::jobSecondsLeft(app);
+        std::string detail = r.active->detail();
+        char percent[16];
+        std::snprintf(percent, sizeof percent, "%.0f%%", fraction * 100);
+        detail += std::string("  \xC2\xB7  ") + percent;
+        if (left >= 0) detail += "  \xC2\xB7  about " + core::formatDuration(left) + " left";
+        ImGui::SameLine(0, dp(space::lg));
+        MutedText(detail.c_str());
+        const float cancelWidth = dp(110);
+        ImGui::PushStyleColor(ImGuiCol_PlotHistogram, palette().accent);
+        ImGui::ProgressBar(static_cast<float>(fraction), ImVec2(ImGui::GetContentRegionAvail().x - cancelWidth - dp(space::md), dp(8)), "");
+        ImGui::PopStyleColor();
+        ImGui::SameLine(0, dp(space::md));
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() - dp(10));
+        if (Button("Cancel", ButtonKind::Secondary, ICON_TIMES, ImVec2(cancelWidth, 0))) app::requestCancel(app);
+        ItemTooltip("Cancel", "Stops the task and undoes everything it did so far.");
+    }
+    EndCard();
+    ImGui::Dummy(ImVec2(0, dp(space::sm)));
+}
+
 void drawContent(app::AppState& app) {
     const app::ViewInfo& info = app::viewInfo(app.view);
     const ViewChrome& chrome = kChrome[static_cast<size_t>(app.view)];
@@ -145,6 +178,7 @@ void drawContent(app::AppState& app) {
         if (Button("Dismiss", ButtonKind::Ghost)) app.lastError.clear();
         ImGui::Spacing();
     }
+    drawJobPanel(app);
     ImGui::BeginChild("##view", ImVec2(0, 0), ImGuiChildFlags_None);
     chrome.draw(app);
     ImGui::EndChild();
@@ -196,12 +230,12 @@ void drawStatusBar(app::AppState& app) {
     ImGui::PopStyleColor();
     ItemTooltip("Storage", storageHelp);
 
-    char counts[200];
-    std::snprintf(counts, sizeof counts, "%lld customers  \xC2\xB7  %lld orders  \xC2\xB7  %lld survey responses  \xC2\xB7  %lld interactions",
-                  static_cast<long long>(app.counts.customers), static_cast<long long>(app.counts.orders),
-                  static_cast<long long>(app.counts.surveyResponses), static_cast<long long>(app.counts.interactions));
+    const std::string counts = core::formatCount(app.counts.customers) + " customers  \xC2\xB7  " +
+                               core::formatCount(app.counts.orders) + " orders  \xC2\xB7  " +
+                               core::formatCount(app.counts.surveyResponses) + " survey responses  \xC2\xB7  " +
+                               core::formatCount(app.counts.interactions) + " interactions";
     ImGui::SameLine(0, dp(space::xl));
-    MutedText(counts);
+    MutedText(counts.c_str());
     ItemTooltip("Records", "How many records of each kind the database holds right now.");
 
     const analytics::Summary s = app.frames.summary();

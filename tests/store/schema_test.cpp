@@ -72,3 +72,18 @@ TEST_CASE("the schema enforces the data model's rules") {
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("store") {
+TEST_CASE("clearing all data empties every table and keeps the schema") {
+    auto store = Store::open(":memory:");
+    REQUIRE(store);
+    REQUIRE(store->db().exec("INSERT INTO customers (id, external_id) VALUES (1, 'c1');"
+                             "INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('o1', 1, '2024-01-01', 5);"
+                             "INSERT INTO campaigns (external_id) VALUES ('k1'); INSERT INTO segments (name, created_at) VALUES ('s', '2024-01-01')"));
+    REQUIRE(store->clearAll());
+    auto counts = store->counts();
+    REQUIRE(counts);
+    CHECK(counts->customers + counts->orders + counts->campaigns + counts->segments == 0);
+    CHECK(store->db().queryInt("PRAGMA user_version").value() == currentSchemaVersion());
+}
+}  // TEST_SUITE

@@ -4,9 +4,12 @@
 
 #include <imgui.h>
 
+#include <chrono>
 #include <string>
 
 #include "app/app_state.hpp"
+#include "app/demo_job.hpp"
+#include "app/jobs.hpp"
 #include "ui/fonts.hpp"
 #include "ui/imgui_config.h"
 #include "ui/shell.hpp"
@@ -162,6 +165,77 @@ TEST_CASE("the theme button switches between light and dark") {
     screen.frames(1);
     screen.click(*ui::findWidget("Light theme"));
     CHECK(app.theme == app::Theme::Light);
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("ui") {
+
+TEST_CASE("Load demo data from an empty view runs as a job with progress, then every view draws with data") {
+    app::AppState app;
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    Screen screen(app, 1280, 800);
+    screen.frames(2);
+    screen.click(*ui::findWidget("Load demo data"));
+    REQUIRE(app.runner.active != nullptr);
+    CHECK(app.jobs.size() == 1);
+    int slices = 0;
+    while (app.runner.active && slices < 10000) {
+        app::runJobs(app, std::chrono::milliseconds(2));
+        screen.frame();  // the job panel draws while the job runs
+        ++slices;
+    }
+    CHECK(slices > 1);  // it really was spread over frames
+    CHECK(app.counts.customers == 5000);
+    CHECK(app.counts.orders > 10000);
+    CHECK(app.jobs.empty());
+    CHECK(app.runner.records.rbegin()->second.state == app::JobState::Done);
+    CHECK(app.runner.records.rbegin()->second.resultJson.find("\"customers\":5000") != std::string::npos);
+    for (const app::ViewInfo& info : app::allViews()) {
+        app.view = info.view;
+        screen.frames(2);
+    }
+    app.view = app::View::Overview;  // with data, the empty state no longer offers demo data
+    screen.frames(2);
+    CHECK_FALSE(ui::findWidget("Load demo data").has_value());
+    CHECK(gFailedChecks == 0);
+}
+
+TEST_CASE("Cancel stops a demo-data job and leaves the database empty") {
+    app::AppState app;
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    Screen screen(app, 1280, 800);
+    store::DemoOptions options;
+    options.customers = 50000;
+    auto job = app::makeDemoJob(app, options);
+    REQUIRE(job);
+    REQUIRE(app::startJob(app, std::move(*job)));
+    app::runJobs(app, std::chrono::milliseconds(5));
+    screen.frames(2);
+    REQUIRE(app.runner.active != nullptr);
+    screen.click(*ui::findWidget("Cancel"));
+    app::runJobs(app);
+    CHECK(app.runner.active == nullptr);
+    CHECK(app.runner.records.rbegin()->second.state == app::JobState::Cancelled);
+    CHECK(app.counts.customers == 0);
+    CHECK(app.store->db().queryInt("SELECT count(*) FROM orders").value() == 0);
+}
+
+TEST_CASE("a second job waits: starting one while another runs is refused with a reason") {
+    app::AppState app;
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    auto first = app::makeDemoJob(app, store::DemoOptions{});
+    REQUIRE(first);
+    REQUIRE(app::startJob(app, std::move(*first)));
+    auto second = app::makeDemoJob(app, store::DemoOptions{});
+    // The database is not empty of the first job's customers yet, or the runner is busy.
+    if (second) {
+        auto id = app::startJob(app, std::move(*second));
+        CHECK_FALSE(id);
+        if (!id) CHECK(id.error().message.find("Another task is running") != std::string::npos);
+    }
+    app::requestCancel(app);
+    app::runJobs(app);
 }
 
 }  // TEST_SUITE

@@ -1,6 +1,9 @@
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
+#include "app/demo_job.hpp"
+#include "core/text_format.hpp"
 #include "ui/fonts.hpp"
 #include "ui/icons.hpp"
 #include "ui/theme.hpp"
@@ -76,12 +79,12 @@ void drawStorageCard(app::AppState& app) {
         MutedText(info.persisted ? "Persistent: the browser will not clear this data to free space."
                                  : "Not marked persistent: under disk pressure the browser may clear it. Export a backup now and then.");
     }
-    char counts[160];
-    std::snprintf(counts, sizeof counts, "%lld customers, %lld orders, %lld survey responses, %lld interactions, %lld campaigns",
-                  static_cast<long long>(app.counts.customers), static_cast<long long>(app.counts.orders),
-                  static_cast<long long>(app.counts.surveyResponses), static_cast<long long>(app.counts.interactions),
-                  static_cast<long long>(app.counts.campaigns));
-    MutedText(counts);
+    const std::string counts = core::formatCount(app.counts.customers) + " customers, " +
+                               core::formatCount(app.counts.orders) + " orders, " +
+                               core::formatCount(app.counts.surveyResponses) + " survey responses, " +
+                               core::formatCount(app.counts.interactions) + " interactions, " +
+                               core::formatCount(app.counts.campaigns) + " campaigns";
+    MutedText(counts.c_str());
     if (app.storage == app::StorageState::ReadOnly) {
         ImGui::Spacing();
         if (Button("Edit in this tab", ButtonKind::Primary, ICON_LOCK)) app.requests.takeOverStorage = true;
@@ -91,6 +94,75 @@ void drawStorageCard(app::AppState& app) {
     if (app.storage == app::StorageState::Error) {
         ImGui::Spacing();
         if (Button("Try saving again", ButtonKind::Primary)) app.requests.retrySave = true;
+    }
+    EndCard();
+}
+
+void drawDemoCard(app::AppState& app) {
+    static int scenario = 0, size = 1;
+    static int seed = 42;
+    constexpr const char* kScenarios[] = {"Retail shop", "Subscription (telecom)", "B2B services"};
+    constexpr store::DemoScenario kScenarioValues[] = {store::DemoScenario::Retail, store::DemoScenario::Subscription,
+                                                       store::DemoScenario::B2B};
+    constexpr const char* kSizes[] = {"1,000 customers", "5,000 customers", "10,000 customers", "100,000 customers",
+                                      "1,000,000 customers"};
+    constexpr int64_t kSizeValues[] = {1000, 5000, 10000, 100000, 1000000};
+
+    if (!BeginCard("##demo")) { EndCard(); return; }
+    ImGui::PushFont(fonts().strong);
+    ImGui::TextUnformatted(ICON_MAGIC "  Demo data");
+    ImGui::PopFont();
+    ImGui::Spacing();
+    MutedTextWrapped("Fictional customers with three years of orders, survey answers, support contacts and "
+                     "campaigns, built so that every analysis has something to find. The same seed always gives "
+                     "the same data, so a class can follow along.");
+    ImGui::Spacing();
+    ImGui::SetNextItemWidth(dp(220));
+    ImGui::Combo("Scenario", &scenario, kScenarios, 3);
+    ImGui::SameLine(0, dp(space::xl));
+    ImGui::SetNextItemWidth(dp(200));
+    ImGui::Combo("Size", &size, kSizes, 5);
+    ImGui::SameLine(0, dp(space::xl));
+    ImGui::SetNextItemWidth(dp(110));
+    ImGui::InputInt("Seed", &seed);
+    seed = std::max(seed, 0);
+    ImGui::Spacing();
+    const bool empty = app.counts.customers == 0;
+    const bool readOnly = app.storage == app::StorageState::ReadOnly;
+    ImGui::BeginDisabled(!empty || readOnly || app.runner.active != nullptr);
+    if (Button("Load demo data", ButtonKind::Primary, ICON_MAGIC)) {
+        store::DemoOptions options;
+        options.scenario = kScenarioValues[scenario];
+        options.customers = kSizeValues[size];
+        options.seed = static_cast<uint64_t>(seed);
+        startDemo(app, options);
+    }
+    ImGui::EndDisabled();
+    if (!empty || readOnly) {
+        ImGui::SameLine(0, dp(space::md));
+        MutedText(readOnly ? "This tab is read-only." : "Demo data goes into an empty database.");
+    }
+
+    ImGui::SameLine(0, dp(space::xl));
+    ImGui::BeginDisabled(empty || readOnly || app.runner.active != nullptr);
+    if (Button("Delete all data", ButtonKind::Secondary, ICON_TRASH)) ImGui::OpenPopup("Delete all data?");
+    ImGui::EndDisabled();
+    ItemTooltip("Start from an empty database", "Deletes every customer, order, answer, interaction, campaign and "
+                                                "segment in this browser. You will be asked to confirm.");
+    ImGui::SetNextWindowSize(ImVec2(dp(440), 0));
+    if (ImGui::BeginPopupModal("Delete all data?", nullptr, ImGuiWindowFlags_NoResize)) {
+        const std::string what = "This deletes " + core::formatCount(app.counts.customers) + " customers and everything "
+                                 "recorded about them from this browser. It cannot be undone: export a backup first "
+                                 "if you may need the data again.";
+        ImGui::TextWrapped("%s", what.c_str());
+        ImGui::Spacing();
+        if (Button("Delete everything", ButtonKind::Primary, ICON_TRASH)) {
+            if (auto s = app::clearAllData(app); !s) app.lastError = s.error().message;
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (Button("Keep my data", ButtonKind::Secondary)) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
     }
     EndCard();
 }
@@ -129,15 +201,25 @@ void drawFormatsCard() {
 
 }  // namespace
 
+void startDemo(app::AppState& app, const store::DemoOptions& options) {
+    auto job = app::makeDemoJob(app, options);
+    if (!job) {
+        app.lastError = job.error().message;
+        return;
+    }
+    if (auto id = app::startJob(app, std::move(*job)); !id) app.lastError = id.error().message;
+}
+
 void DrawDataView(app::AppState& app) {
-    BeginEmptyState(ICON_DATABASE, "Bring your data in, take it out",
-                    "This is where you will import customers, orders, survey answers, interactions and campaigns "
-                    "from CSV files (with a preview and a report of every rejected row), export them again, and "
-                    "back up or restore the whole database as one .sqlite file. Prepare your files in the formats "
-                    "below.");
-    EndEmptyState();
-    ImGui::Dummy(ImVec2(0, dp(space::sm)));
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::min(ImGui::GetContentRegionAvail().x, dp(820)));
+    MutedTextWrapped("Where your data is kept, demo data to learn with, and the file formats Rapport reads. "
+                     "Import from CSV files (with a preview and a report of every rejected row), export, and "
+                     "backup and restore of the whole database as one .sqlite file are coming to this view.");
+    ImGui::PopTextWrapPos();
+    ImGui::Dummy(ImVec2(0, dp(space::md)));
     drawStorageCard(app);
+    ImGui::Dummy(ImVec2(0, dp(space::md)));
+    drawDemoCard(app);
     ImGui::Dummy(ImVec2(0, dp(space::md)));
     drawFormatsCard();
 }

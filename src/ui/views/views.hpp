@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/app_state.hpp"
+#include "store/demo_data.hpp"
 
 namespace rapport::ui {
 
@@ -15,7 +16,10 @@ void DrawValueView(app::AppState& app);
 void DrawDataView(app::AppState& app);
 void DrawLearnView(app::AppState& app);
 
-// The call to action every empty view shares: where to bring data in.
+// The call to action every empty view shares: load demo data or bring data in.
 void DrawGoToDataAction(app::AppState& app);
+
+// Starts loading demo data as a job; a refusal is shown as the app's last error.
+void startDemo(app::AppState& app, const store::DemoOptions& options);
 
 }  // namespace rapport::ui

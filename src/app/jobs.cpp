@@ -1,0 +1,84 @@
+#include "app/jobs.hpp"
+
+#include "app/app_state.hpp"
+
+namespace rapport::app {
+
+namespace {
+constexpr size_t kKeptRecords = 32;
+
+void syncInfo(AppState& app) {
+    app.jobs.clear();
+    if (app.runner.active) app.jobs.push_back({app.runner.active->title(), app.runner.active->progress()});
+}
+
+void end(AppState& app, JobRecord record) {
+    JobRunner& r = app.runner;
+    r.records[r.activeId] = std::move(record);
+    while (r.records.size() > kKeptRecords) r.records.erase(r.records.begin());
+    r.active.reset();
+    r.activeId = 0;
+    r.cancelRequested = false;
+    refreshCounts(app);
+    syncInfo(app);
+}
+}  // namespace
+
+core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job) {
+    JobRunner& r = app.runner;
+    if (r.active) return core::makeError("Another task is running (" + r.active->title() + "). Wait for it or cancel it first.");
+    r.activeId = r.nextId++;
+    r.active = std::move(job);
+    r.startedAt = Clock::now();
+    r.records[r.activeId] = JobRecord{};
+    syncInfo(app);
+    return r.activeId;
+}
+
+void runJobs(AppState& app, Clock::duration budget) {
+    JobRunner& r = app.runner;
+    if (!r.active) return;
+    if (r.cancelRequested) {
+        r.active->cancel(app);
+        end(app, JobRecord{JobState::Cancelled, {}, {}});
+        return;
+    }
+    auto more = r.active->run(app, Clock::now() + budget);
+    if (!more) {
+        r.active->cancel(app);
+        app.lastError = more.error().message;
+        end(app, JobRecord{JobState::Failed, {}, more.error().message});
+        return;
+    }
+    if (*more) {
+        syncInfo(app);
+        return;
+    }
+    std::string result = r.active->finish(app);
+    end(app, JobRecord{JobState::Done, std::move(result), {}});
+}
+
+void requestCancel(AppState& app) {
+    if (app.runner.active) app.runner.cancelRequested = true;
+}
+
+double jobSecondsLeft(const AppState& app) {
+    const JobRunner& r = app.runner;
+    if (!r.active) return -1;
+    const double done = r.active->progress();
+    const double elapsed = std::chrono::duration<double>(Clock::now() - r.startedAt).count();
+    if (done < 0.02 || elapsed < 0.3) return -1;
+    return elapsed * (1.0 - done) / done;
+}
+
+const char* jobStateName(JobState state) {
+    switch (state) {
+        case JobState::Running: return "running";
+        case JobState::Done: return "done";
+        case JobState::Failed: return "failed";
+        case JobState::Cancelled: return "cancelled";
+    }
+    return "unknown";
+}
+
+}  // namespace rapport::app

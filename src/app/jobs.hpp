@@ -1,0 +1,58 @@
+// jobs.hpp: long work in slices. A job does a little work per frame (about 10 ms), reports
+// its progress, and can be cancelled; the app runs one job at a time. Results of finished
+// jobs are kept (by id) for the automation hook to collect.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/result.hpp"
+
+namespace rapport::app {
+
+struct AppState;
+using Clock = std::chrono::steady_clock;
+
+enum class JobState { Running, Done, Failed, Cancelled };
+
+class Job {
+public:
+    virtual ~Job() = default;
+    virtual std::string title() const = 0;
+    // Works until `deadline`; returns true while there is more to do. An error ends the job.
+    virtual core::Result<bool> run(AppState& app, Clock::time_point deadline) = 0;
+    virtual double progress() const = 0;       // 0..1
+    virtual std::string detail() const = 0;    // "1,200 of 5,000 customers"
+    virtual void cancel(AppState& app) = 0;    // undo everything the job did
+    // Called once after the last run(); returns the result as a JSON object.
+    virtual std::string finish(AppState& app) = 0;
+};
+
+struct JobRecord {
+    JobState state = JobState::Running;
+    std::string resultJson;  // when Done
+    std::string error;       // when Failed
+};
+
+struct JobRunner {
+    uint64_t nextId = 1;
+    uint64_t activeId = 0;
+    std::unique_ptr<Job> active;
+    Clock::time_point startedAt;
+    std::map<uint64_t, JobRecord> records;  // the most recent jobs
+    bool cancelRequested = false;
+};
+
+// Starts `job` unless one is running; returns its id, or an error for the user.
+core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job);
+// Runs the active job for up to `budget`; finishes or cancels it as needed.
+void runJobs(AppState& app, Clock::duration budget = std::chrono::milliseconds(10));
+void requestCancel(AppState& app);
+// Seconds left at the current pace, or a negative number while unknown.
+double jobSecondsLeft(const AppState& app);
+const char* jobStateName(JobState state);
+
+}  // namespace rapport::app

@@ -1,0 +1,14 @@
+// text_format.hpp: numbers as people read them: 1,234,567 and 2.5 s.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace rapport::core {
+
+// Thousands separated by commas: formatCount(1234567) == "1,234,567".
+std::string formatCount(int64_t n);
+// A duration for progress: "less than a second", "12 s", "3 min 5 s".
+std::string formatDuration(double seconds);
+
+}  // namespace rapport::core

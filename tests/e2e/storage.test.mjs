@@ -1,0 +1,121 @@
+// Browser tests for durable storage and demo data: what is saved survives a reload, a
+// second tab is read-only and never writes, and loading demo data from an empty view
+// works with the mouse, with a progress bar, in one transaction.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, waitReady, state, frames, clickWidget, screenshot, figure } from './harness.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server.close(); });
+
+const waitSaved = (page) => page.waitForFunction(() => window.rapport.state().storage.state === 'saved', null, { timeout: 20000 });
+
+test('demo data loaded with the mouse is saved in the browser and is there after a reload', async () => {
+  const browser = await launch();
+  try {
+    const { page, record, started } = await openPage(browser.context, server.origin + '/');
+    await waitReady(page, started);
+    let s = await state(page);
+    assert.equal(s.storage.state, 'saved');
+    assert.equal(s.storage.durable, true);
+    assert.equal(s.counts.customers, 0);
+
+    const t0 = Date.now();
+    await clickWidget(page, 'Load demo data');
+    // The job runs over many frames and shows its progress.
+    const seen = await page.evaluate(() => window.rapport.state().jobs);
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].name, 'Loading demo data');
+    await screenshot(page, '10-demo-loading');
+    await page.waitForFunction(() => window.rapport.state().jobs.length === 0, null, { timeout: 60000 });
+    figure('demo data, 5,000 customers, from click to done (ms)', Date.now() - t0);
+    s = await state(page);
+    assert.equal(s.counts.customers, 5000);
+    assert.ok(s.counts.orders > 10000, `orders: ${s.counts.orders}`);
+    assert.ok(s.counts.surveyResponses > 1000);
+    assert.equal(s.lastError, null);
+    await waitSaved(page);
+    await frames(page, 5);
+    await screenshot(page, '11-overview-with-demo-data');
+
+    await page.reload();
+    await waitReady(page, Date.now());
+    s = await state(page);
+    assert.equal(s.counts.customers, 5000, 'customers survive a reload');
+    assert.equal(s.storage.state, 'saved');
+    assert.ok(s.storage.usageBytes > 1000000, `usage ${s.storage.usageBytes}`);
+    assert.deepEqual(record.consoleErrors, []);
+    assert.deepEqual(record.pageErrors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a second tab is read-only, never writes, and can take over editing', async () => {
+  const browser = await launch();
+  try {
+    const { page: first, started } = await openPage(browser.context, server.origin + '/');
+    await waitReady(first, started);
+    await first.evaluate(() => window.rapport.generateDemo({ customers: 300, seed: 5 }));
+    await waitSaved(first);
+
+    const second = await browser.context.newPage();
+    await second.goto(server.origin + '/#/data');
+    await waitReady(second, Date.now());
+    let s = await state(second);
+    assert.equal(s.storage.state, 'read-only');
+    assert.match(s.storage.message, /another tab/);
+    assert.equal(s.counts.customers, 300, 'the read-only tab sees the saved data');
+    await frames(second, 3);
+    await screenshot(second, '12-second-tab-read-only');
+    await assert.rejects(second.evaluate(() => window.rapport.generateDemo({ customers: 10 })), /read-only/);
+
+    // The first tab keeps saving; the second's view of the data does not overwrite it.
+    await first.evaluate(() => window.rapport.state());
+    assert.equal((await state(first)).storage.state, 'saved');
+
+    // Take over: the second tab asks, the first lets go, the second reloads as the writer.
+    // (The click by hand: the page reloads as soon as the button is released.)
+    const rect = await second.evaluate(() => window.rapport.widgetRect('Edit in this tab'));
+    assert.ok(rect, 'the read-only tab offers to take over');
+    const reloaded = second.waitForEvent('load');
+    await second.mouse.move(rect.x + rect.w / 2, rect.y + rect.h / 2);
+    await frames(second, 2);
+    await second.mouse.down();
+    await frames(second, 2);
+    await second.mouse.up();
+    await reloaded;
+    await waitReady(second, Date.now());
+    await second.waitForFunction(() => window.rapport.state().storage.state === 'saved', null, { timeout: 10000 });
+    s = await state(second);
+    assert.equal(s.counts.customers, 300);
+    await frames(first, 3);
+    assert.equal((await state(first)).storage.state, 'read-only');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('generateDemo checks its options and cancelJob undoes a running job', async () => {
+  const browser = await launch();
+  try {
+    const { page, started } = await openPage(browser.context, server.origin + '/');
+    await waitReady(page, started);
+    await assert.rejects(page.evaluate(() => window.rapport.generateDemo({ scenario: 'space' })), /Unknown scenario/);
+    await assert.rejects(page.evaluate(() => window.rapport.generateDemo({ customers: 0 })), /between 1 and 1,000,000/);
+    const outcome = page.evaluate(() => window.rapport.generateDemo({ customers: 200000 }).then(() => 'done', (e) => e.message));
+    await frames(page, 3);
+    await page.evaluate(() => window.rapport.cancelJob());
+    assert.equal(await outcome, 'Cancelled');
+    await frames(page, 2);
+    assert.equal((await state(page)).counts.customers, 0);
+    const result = await page.evaluate(() => window.rapport.generateDemo({ customers: 1000, seed: 9, scenario: 'subscription' }));
+    assert.equal(result.customers, 1000);
+    assert.equal(result.scenario, 'subscription');
+    assert.equal(result.campaigns, 12);
+    assert.equal((await state(page)).counts.orders, result.orders);
+  } finally {
+    await browser.close();
+  }
+});
