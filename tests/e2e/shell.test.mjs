@@ -23,7 +23,8 @@ test('the page becomes ready within 10 s, without console errors, and draws a re
     const s = await state(page);
     assert.equal(s.view, 'Overview');
     assert.match(s.version, /^\d+\.\d+\.\d+$/);
-    assert.equal(s.storage.state, 'in-memory');
+    assert.equal(s.storage.state, 'saved');
+    assert.equal(s.storage.durable, true);
     assert.equal(s.counts.customers, 0);
     assert.deepEqual(s.jobs, []);
     assert.equal(s.lastError, null);
