@@ -57,6 +57,9 @@ private:
 
 // True if `text` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 bool isValidUtf8(std::string_view text);
+// `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD, so
+// it can be shown and written out safely.
+std::string toValidUtf8(std::string_view text);
 
 // Appends one field, quoted when it holds the delimiter, a quote, CR or LF, or starts
 // or ends with a space.

@@ -67,6 +67,8 @@ Result<int64_t> Db::queryInt(std::string_view sql) {
     return stmt->columnInt(0);
 }
 
+int64_t Db::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
 Error Db::lastError(std::string_view what) const { return errorFrom(db_, sqlite3_errcode(db_), what); }
 
 // ---- Stmt ----------------------------------------------------------------------------

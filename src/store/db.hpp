@@ -46,6 +46,9 @@ public:
     // The first column of the first row of a parameterless query as an integer.
     Result<int64_t> queryInt(std::string_view sql);
 
+    // The rowid of the last row inserted on this connection.
+    int64_t lastInsertRowId() const;
+
     // An Error from the connection's current error code and message.
     Error lastError(std::string_view what) const;
 

@@ -108,7 +108,25 @@ CREATE TABLE undo_log (
 );
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kV1};
+// Version 2: what "Undo last import" needs (the rows an import created, and the old
+// values of those it updated, per undo_log entry), and column mappings saved per header.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE undo_rows (
+  undo_id    INTEGER NOT NULL REFERENCES undo_log(id) ON DELETE CASCADE,
+  table_name TEXT NOT NULL,
+  row_id     INTEGER NOT NULL,
+  old_values TEXT            -- JSON of the row before the change; NULL: the row was created
+);
+CREATE INDEX undo_rows_undo ON undo_rows(undo_id);
+CREATE TABLE import_mappings (
+  signature TEXT PRIMARY KEY,  -- the file's normalised header
+  entity    TEXT NOT NULL,
+  mapping   TEXT NOT NULL,     -- per column: a field name, "@attribute" or "@ignore"
+  saved_at  TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
 
 }  // namespace
 

@@ -87,3 +87,19 @@ TEST_CASE("clearing all data empties every table and keeps the schema") {
     CHECK(store->db().queryInt("PRAGMA user_version").value() == currentSchemaVersion());
 }
 }  // TEST_SUITE
+
+TEST_SUITE("store") {
+TEST_CASE("a version 1 database migrates to the current version with its data intact") {
+    auto db = Db::open(":memory:");
+    REQUIRE(db);
+    // Build version 1 exactly as the first release did, with some data.
+    REQUIRE(db->exec(std::string(migrations()[0]) + "; PRAGMA user_version = 1;"));
+    REQUIRE(db->exec("INSERT INTO customers (id, external_id, name) VALUES (1, 'c1', 'Ada');"
+                     "INSERT INTO undo_log (action, created_at, payload) VALUES ('edit', '2024-01-01', '{}')"));
+    REQUIRE(migrate(*db));
+    CHECK(db->queryInt("PRAGMA user_version").value() == currentSchemaVersion());
+    CHECK(db->queryInt("SELECT count(*) FROM customers WHERE name = 'Ada'").value() == 1);
+    CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE name IN ('undo_rows', 'import_mappings')").value() == 2);
+    CHECK(db->queryInt("SELECT count(*) FROM undo_log").value() == 1);
+}
+}  // TEST_SUITE

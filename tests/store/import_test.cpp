@@ -1,0 +1,292 @@
+// CSV import: mapping, every validation rule, modes, undo, and hostile input.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "store/import.hpp"
+#include "store/store.hpp"
+
+using namespace rapport::store;
+
+namespace {
+
+Store freshStore() {
+    auto store = Store::open(":memory:");
+    REQUIRE(store);
+    return std::move(*store);
+}
+
+int64_t count(Db& db, const std::string& sql) { return db.queryInt(sql).value(); }
+
+std::string text(Db& db, const std::string& sql) {
+    auto stmt = Stmt::prepare(db, sql);
+    REQUIRE(stmt);
+    if (!stmt->step()) return "<none>";
+    return stmt->columnIsNull(0) ? "<null>" : stmt->columnText(0);
+}
+
+ImportReport mustImport(Db& db, std::string_view csv, Entity entity, ImportOptions options = {}) {
+    auto report = importCsv(db, csv, entity, options);
+    if (!report) FAIL(report.error().message);
+    return *report;
+}
+
+ImportOptions named(const char* fileName) {
+    ImportOptions options;
+    options.fileName = fileName;
+    return options;
+}
+
+std::string describe(const Rejection& r) {
+    return std::to_string(r.row) + "|" + r.column + "|" + r.value + "|" + r.reason;
+}
+
+}  // namespace
+
+TEST_SUITE("store") {
+
+TEST_CASE("columns map by the names other tools export") {
+    CHECK(autoMap(Entity::Customers, {"Customer ID", "Full Name", "Email Address", "Signup Date", "Loyalty"}) ==
+          std::vector<int>{0, 1, 2, 8, kMapAttribute});
+    CHECK(autoMap(Entity::Customers, {"customerID", "gender", "tenure", "Churn"}) == std::vector<int>{0, 10, kMapAttribute, 12});
+    const auto orders = autoMap(Entity::Orders, {"InvoiceNo", "CustomerID", "InvoiceDate", "Total", "Colour"});
+    CHECK(orders == std::vector<int>{0, 1, 2, 3, kMapIgnore});
+    CHECK(autoMap(Entity::Orders, {"Order Date", "Amount", "Order ID", "Customer"}) == std::vector<int>{2, 3, 0, 1});
+    CHECK(guessEntity({"order_id", "customer_id", "ordered_at", "amount"}) == Entity::Orders);
+    CHECK(guessEntity({"response_id", "customer_id", "answered_at", "kind", "score"}) == Entity::Surveys);
+    CHECK(guessEntity({"customerID", "gender", "tenure"}) == Entity::Customers);
+    CHECK(guessEntity({"campaign_id", "customer_id", "responded"}) == Entity::CampaignContacts);
+    CHECK(entityFromName("Survey_Responses") == Entity::Surveys);
+    CHECK_FALSE(entityFromName("widgets").has_value());
+}
+
+TEST_CASE("customers import with custom attributes, flags and dates") {
+    Store store = freshStore();
+    Db& db = store.db();
+    const auto report = mustImport(db,
+        "\xEF\xBB\xBF" "Customer ID;Name;Email Address;Signup Date;Churn;Loyalty;Monthly\r\n"
+        "C1;Ada Lovelace;ada@example.org;05/03/2024;No;Gold;12,50\r\n"
+        "C2;\"Hopper; Grace\";grace@example.org;31/12/2023;Yes;;7\r\n",
+        Entity::Customers);
+    CHECK(report.rows == 2);
+    CHECK(report.inserted == 2);
+    CHECK(report.rejected.empty());
+    CHECK(text(db, "SELECT name FROM customers WHERE external_id = 'C2'") == "Hopper; Grace");
+    CHECK(text(db, "SELECT signup_date FROM customers WHERE external_id = 'C1'") == "2024-03-05");
+    CHECK(count(db, "SELECT churned FROM customers WHERE external_id = 'C2'") == 1);
+    CHECK(text(db, "SELECT value FROM customer_attributes WHERE name = 'Loyalty' AND customer_id = (SELECT id FROM customers WHERE external_id = 'C1')") == "Gold");
+    CHECK(text(db, "SELECT value FROM customer_attributes WHERE name = 'Loyalty' AND customer_id = (SELECT id FROM customers WHERE external_id = 'C2')") == "<null>");
+    CHECK(text(db, "SELECT value FROM customer_attributes WHERE name = 'Monthly' AND customer_id = 1") == "12,50");
+}
+
+#ifndef __EMSCRIPTEN__
+TEST_CASE("the IBM Telco churn file imports as a user would bring it (regression, issue 3)") {
+    std::ifstream in(RAPPORT_SHARED_DATA "/telco-customer-churn.csv", std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "../shared/data/telco-customer-churn.csv is missing");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string csv = buffer.str();
+    Store store = freshStore();
+    Db& db = store.db();
+    auto preview = previewImport(db, csv, std::nullopt, {});
+    REQUIRE(preview);
+    CHECK(preview->entity == Entity::Customers);
+    CHECK(preview->rows.size() == 100);
+    CHECK(preview->issues.empty());
+    const auto report = mustImport(db, csv, Entity::Customers, named("telco-customer-churn.csv"));
+    CHECK(report.rows == 7043);
+    CHECK(report.inserted == 7043);
+    CHECK(report.rejected.empty());
+    CHECK(count(db, "SELECT count(*) FROM customers") == 7043);
+    CHECK(count(db, "SELECT sum(churned) FROM customers") == 1869);
+    CHECK(count(db, "SELECT count(DISTINCT name) FROM customer_attributes") == 18);
+    CHECK(count(db, "SELECT count(*) FROM customer_attributes WHERE name = 'TotalCharges' AND value IS NULL") == 11);
+    CHECK(text(db, "SELECT value FROM customer_attributes WHERE name = 'Contract' AND customer_id = (SELECT id FROM customers WHERE external_id = '7590-VHVEG')") == "Month-to-month");
+    CHECK(text(db, "SELECT gender FROM customers WHERE external_id = '7590-VHVEG'") == "Female");
+}
+#endif
+
+TEST_CASE("every validation rule rejects the row and reports row, column, value and reason") {
+    Store store = freshStore();
+    Db& db = store.db();
+    mustImport(db, "customer_id,name\nC1,Ada\n", Entity::Customers);
+    const std::string csv =
+        "order_id,customer_id,ordered_at,amount,quantity\n"  // line 1
+        "O1,C1,2024-01-05,10.50,1\n"                          // 2 ok
+        "O2,C1,2024-02-30,10,1\n"                             // 3 bad date
+        "O3,C1,2024-01-05,ten,1\n"                            // 4 not a number
+        "O4,C1,2024-01-05,-5,1\n"                             // 5 negative amount
+        ",C1,2024-01-05,5,1\n"                                // 6 missing id
+        "O1,C1,2024-01-06,5,1\n"                              // 7 duplicate id in file
+        "O7,C404,2024-01-05,5,1\n"                            // 8 unknown customer
+        "O8,C1,2024-01-05,5\n"                                // 9 wrong column count
+        "O9,C1,2024-01-05,5,\xC3\x28\n"                       // 10 invalid UTF-8
+        "O10,C1,2024-01-05,5,1.5\n"                           // 11 not a whole number
+        "\n"                                                  // 12 blank: skipped silently
+        "O11,\"C1\",\"2024-01-07T10:30:00\",\"1,234.50\",2\n";  // 13 ok
+    ImportOptions options;
+    options.unknownCustomers = UnknownCustomers::Reject;
+    const auto report = mustImport(db, csv, Entity::Orders, options);
+    CHECK(report.inserted == 2);
+    REQUIRE(report.rejected.size() == 9);
+    const std::vector<std::string> expected = {
+        "3|ordered_at|2024-02-30|not a date (expected YYYY-MM-DD)",
+        "4|amount|ten|not a number",
+        "5|amount|-5|negative amount",
+        "6|order_id||missing order_id",
+        "7|order_id|O1|duplicate id in this file",
+        "8|customer_id|C404|unknown customer",
+        "9|||has 4 fields, the header has 5",
+        "10|quantity|\xEF\xBF\xBD(|not valid UTF-8 text",
+        "11|quantity|1.5|not a whole number",
+    };
+    for (size_t i = 0; i < expected.size(); ++i) CHECK(describe(report.rejected[i]) == expected[i]);
+    CHECK(text(db, "SELECT amount FROM orders WHERE external_id = 'O11'") == "1234.5");
+    CHECK(text(db, "SELECT ordered_at FROM orders WHERE external_id = 'O11'") == "2024-01-07T10:30:00");
+    // The report downloads as CSV.
+    const std::string out = reportCsv(report);
+    CHECK(out.find("row,column,value,reason\r\n3,ordered_at,2024-02-30,not a date (expected YYYY-MM-DD)\r\n") == 0);
+}
+
+TEST_CASE("unknown customers are created when asked (the default), and the choice is honoured") {
+    Store store = freshStore();
+    Db& db = store.db();
+    const auto report = mustImport(db, "response_id,customer_id,answered_at,kind,score,comment\n"
+                                       "R1,C9,2024-05-01,NPS,9,Great\nR2,C9,2024-06-01,nps,3,\nR3,C8,2024-06-01,stars,3,\n",
+                                   Entity::Surveys);
+    CHECK(report.inserted == 2);
+    CHECK(report.customersCreated == 1);
+    REQUIRE(report.rejected.size() == 1);
+    CHECK(describe(report.rejected[0]) == "4|kind|stars|must be one of nps,csat,ces");
+    CHECK(count(db, "SELECT count(*) FROM customers WHERE external_id = 'C9'") == 1);
+    CHECK(text(db, "SELECT kind FROM survey_responses WHERE external_id = 'R1'") == "nps");
+}
+
+TEST_CASE("modes: create only, update only, create and update, and matching on email") {
+    Store store = freshStore();
+    Db& db = store.db();
+    mustImport(db, "customer_id,name,email\nC1,Ada,ada@example.org\nC2,Grace,grace@example.org\n", Entity::Customers);
+
+    ImportOptions createOnly;
+    createOnly.mode = ImportMode::CreateOnly;
+    auto r = mustImport(db, "customer_id,name\nC2,Changed\nC3,New\n", Entity::Customers, createOnly);
+    CHECK(r.inserted == 1);
+    REQUIRE(r.rejected.size() == 1);
+    CHECK(describe(r.rejected[0]) == "2|customer_id|C2|already exists (create only)");
+    CHECK(text(db, "SELECT name FROM customers WHERE external_id = 'C2'") == "Grace");
+
+    ImportOptions updateOnly;
+    updateOnly.mode = ImportMode::UpdateOnly;
+    r = mustImport(db, "customer_id,name\nC2,Grace Hopper\nC4,Nobody\n", Entity::Customers, updateOnly);
+    CHECK(r.updated == 1);
+    REQUIRE(r.rejected.size() == 1);
+    CHECK(describe(r.rejected[0]) == "3|customer_id|C4|not found (update only)");
+    CHECK(text(db, "SELECT name FROM customers WHERE external_id = 'C2'") == "Grace Hopper");
+    CHECK(text(db, "SELECT email FROM customers WHERE external_id = 'C2'") == "grace@example.org");  // unmapped: kept
+
+    r = mustImport(db, "customer_id,region\nC1,North\nC5,South\n", Entity::Customers);
+    CHECK(r.updated == 1);
+    CHECK(r.inserted == 1);
+
+    ImportOptions byEmail;
+    byEmail.matchOn = MatchOn::Email;
+    byEmail.mode = ImportMode::UpdateOnly;
+    r = mustImport(db, "Email Address,Plan\nada@example.org,Premium\nnobody@example.org,Basic\n", Entity::Customers, byEmail);
+    CHECK(r.updated == 1);
+    REQUIRE(r.rejected.size() == 1);
+    CHECK(text(db, "SELECT plan FROM customers WHERE external_id = 'C1'") == "Premium");
+}
+
+TEST_CASE("undo last import removes what it created and restores what it updated") {
+    Store store = freshStore();
+    Db& db = store.db();
+    CHECK_FALSE(lastImport(db).has_value());
+    CHECK_FALSE(undoLastImport(db));
+    mustImport(db, "customer_id,name,Loyalty\nC1,Ada,Gold\nC2,Grace,Silver\n", Entity::Customers, named("first.csv"));
+    mustImport(db, "customer_id,name,Loyalty,Colour\nC2,Grace Hopper,Platinum,Blue\nC3,Alan,Bronze,Red\n", Entity::Customers,
+               named("second.csv"));
+    mustImport(db, "order_id,customer_id,ordered_at,amount\nO1,C1,2024-01-01,5\nO2,C77,2024-01-02,6\n", Entity::Orders,
+               named("orders.csv"));
+    REQUIRE(lastImport(db).has_value());
+    CHECK(lastImport(db)->summary == "orders.csv: 2 created, 0 updated");
+
+    REQUIRE(undoLastImport(db));  // orders.csv: both orders and the minimal customer C77 go
+    CHECK(count(db, "SELECT count(*) FROM orders") == 0);
+    CHECK(count(db, "SELECT count(*) FROM customers") == 3);
+
+    REQUIRE(undoLastImport(db));  // second.csv: C3 goes, C2 and its attributes come back
+    CHECK(count(db, "SELECT count(*) FROM customers") == 2);
+    CHECK(text(db, "SELECT name FROM customers WHERE external_id = 'C2'") == "Grace");
+    CHECK(text(db, "SELECT value FROM customer_attributes WHERE customer_id = 2 AND name = 'Loyalty'") == "Silver");
+    CHECK(count(db, "SELECT count(*) FROM customer_attributes WHERE name = 'Colour'") == 0);
+
+    REQUIRE(undoLastImport(db));  // first.csv
+    CHECK(count(db, "SELECT count(*) FROM customers") == 0);
+    CHECK(count(db, "SELECT count(*) FROM customer_attributes") == 0);
+    CHECK_FALSE(lastImport(db).has_value());
+}
+
+TEST_CASE("a cancelled import leaves the database exactly as it was, and mappings are remembered") {
+    Store store = freshStore();
+    Db& db = store.db();
+    std::string csv = "Client,Full Name,Favourite\n";
+    for (int i = 0; i < 5000; ++i) csv += "K" + std::to_string(i) + ",Name " + std::to_string(i) + ",x\n";
+    ImportOptions options;
+    options.mapping = {0, 1, kMapIgnore};  // the user says: ignore "Favourite"
+    auto importer = Importer::begin(db, csv, Entity::Customers, options);
+    REQUIRE(importer);
+    REQUIRE((*importer)->step(1000));
+    CHECK((*importer)->progress() > 0.1);
+    CHECK((*importer)->progress() < 0.5);
+    (*importer)->cancel();
+    importer->reset();
+    CHECK(count(db, "SELECT count(*) FROM customers") == 0);
+    CHECK(count(db, "SELECT count(*) FROM undo_log") == 0);
+
+    mustImport(db, csv, Entity::Customers, options);
+    auto preview = previewImport(db, "client,FULL NAME,favourite\nK9,Someone,y\n", std::nullopt, {});
+    REQUIRE(preview);
+    CHECK(preview->savedMapping);
+    CHECK(preview->mapping == std::vector<int>{0, 1, kMapIgnore});
+}
+
+TEST_CASE("import refuses files it cannot understand, with a reason") {
+    Store store = freshStore();
+    Db& db = store.db();
+    auto empty = importCsv(db, "", Entity::Customers, {});
+    REQUIRE_FALSE(empty);
+    CHECK(empty.error().message == "The file is empty.");
+    auto noId = importCsv(db, "name,email\nAda,a@x\n", Entity::Customers, {});
+    REQUIRE_FALSE(noId);
+    CHECK(noId.error().message.find("customer_id") != std::string::npos);
+    auto notUtf8 = importCsv(db, "customer_id,n\xE9me\nC1,x\n", Entity::Customers, {});
+    REQUIRE_FALSE(notUtf8);
+    CHECK(notUtf8.error().message.find("UTF-8") != std::string::npos);
+    ImportOptions twice;
+    twice.mapping = {0, 0};
+    CHECK_FALSE(importCsv(db, "a,b\n1,2\n", Entity::Customers, twice));
+}
+
+TEST_CASE("no byte sequence crashes the importer") {
+    uint64_t state = 0x2545F4914F6CDD1Dull;
+    auto rnd = [&state]() { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state; };
+    const char alphabet[] = {',', ';', '"', '\n', '\r', 'C', '1', '-', '0', '2', '/', ':', '.', ' ', '\xff', '\xc3', '\0', 'x'};
+    for (int round = 0; round < 400; ++round) {
+        Store store = freshStore();
+        std::string header = round % 2 ? "customer_id,name,x\n" : "order_id,customer_id,ordered_at,amount\n";
+        std::string body(rnd() % 300, '\0');
+        for (char& c : body) c = alphabet[rnd() % sizeof alphabet];
+        const std::string csv = round % 5 == 0 ? body : header + body;
+        for (const Entity e : {Entity::Customers, Entity::Orders, Entity::Surveys, Entity::CampaignContacts}) {
+            (void)previewImport(store.db(), csv, e, {});
+            auto report = importCsv(store.db(), csv, e, {});
+            if (report) CHECK(report->inserted + report->updated + static_cast<int64_t>(report->rejected.size()) >= 0);
+        }
+        CHECK(store.db().queryInt("SELECT count(*) FROM pragma_foreign_key_check").value() == 0);
+    }
+}
+
+}  // TEST_SUITE
