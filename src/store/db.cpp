@@ -129,6 +129,18 @@ void Stmt::reset() {
 
 int64_t Stmt::columnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Stmt::columnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
+ColumnType Stmt::columnType(int column) const {
+    switch (sqlite3_column_type(stmt_, column)) {
+        case SQLITE_INTEGER: return ColumnType::Integer;
+        case SQLITE_FLOAT: return ColumnType::Real;
+        case SQLITE_TEXT: return ColumnType::Text;
+        case SQLITE_BLOB: return ColumnType::Blob;
+        default: return ColumnType::Null;
+    }
+}
+
+int Stmt::columnCount() const { return sqlite3_column_count(stmt_); }
+
 bool Stmt::columnIsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 std::string Stmt::columnText(int column) const {
     const auto* text = sqlite3_column_text(stmt_, column);

@@ -57,6 +57,8 @@ private:
     sqlite3* db_ = nullptr;
 };
 
+enum class ColumnType { Integer, Real, Text, Blob, Null };
+
 class Stmt {
 public:
     static Result<Stmt> prepare(const Db& db, std::string_view sql);
@@ -87,6 +89,8 @@ public:
     double columnDouble(int column) const;
     std::string columnText(int column) const;
     bool columnIsNull(int column) const;
+    ColumnType columnType(int column) const;
+    int columnCount() const;
 
 private:
     Stmt(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
