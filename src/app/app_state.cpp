@@ -1,6 +1,7 @@
 #include "app/app_state.hpp"
 
 #include "core/json_writer.hpp"
+#include "store/import.hpp"
 #include "core/version.hpp"
 
 namespace rapport::app {
@@ -25,6 +26,7 @@ void refreshCounts(AppState& app) {
     auto counts = app.store->counts();
     if (counts) app.counts = *counts;
     else app.lastError = counts.error().message;
+    app.lastImport = store::lastImport(app.store->db());
 }
 
 core::Status clearAllData(AppState& app) {

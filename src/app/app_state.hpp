@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/data_transfer.hpp"
 #include "app/frame_stats.hpp"
 #include "app/jobs.hpp"
 #include "app/views.hpp"
@@ -33,9 +34,13 @@ struct StorageInfo {
 };
 
 // What views ask the platform to do; the platform clears each flag when done.
+enum class FilePurpose { None, Import, Restore };
+
 struct PlatformRequests {
     bool takeOverStorage = false;  // a read-only tab becomes the writer (reloads)
     bool retrySave = false;        // save again after a failed save
+    FilePurpose openFile = FilePurpose::None;  // show the browser's file picker
+    std::vector<Download> downloads;           // files to hand to the user
 };
 
 struct JobInfo {
@@ -57,6 +62,10 @@ struct AppState {
     std::string lastError;  // the most recent error shown to the user ("" if none)
     std::vector<JobInfo> jobs;   // what state() reports; mirrors runner
     JobRunner runner;
+
+    std::optional<ImportSession> importSession;   // the file being imported (Data view)
+    std::optional<PendingRestore> pendingRestore;  // a checked backup awaiting confirmation
+    std::optional<store::LastImport> lastImport;   // what "Undo last import" would take back
     FrameStats frames;    // the whole C++ frame, GL submission included
     FrameStats uiFrames;  // up to ImGui::Render(): building the UI, without GL submission
 };

@@ -5,10 +5,14 @@
 #include <emscripten.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "app/app_state.hpp"
+#include "app/data_transfer.hpp"
 #include "app/demo_job.hpp"
+#include "store/export.hpp"
+#include "store/import.hpp"
 #include "core/json_writer.hpp"
 #include "platform/app_host.hpp"
 #include "ui/widgets.hpp"
@@ -92,6 +96,90 @@ EMSCRIPTEN_KEEPALIVE const char* rapport_job_json(double id) {
         gReply.pop_back();
         gReply += ",\"result\":" + it->second.resultJson + "}";
     }
+    return gReply.c_str();
+}
+
+// rapport.importCsv(): `bytes` (malloc'ed by the page, ours now) imported as `entity`.
+// Returns the job id, or 0 (see rapport_take_error).
+EMSCRIPTEN_KEEPALIVE double rapport_start_import(const char* entityName, const char* fileName, char* bytes, double size,
+                                                 const char* mode, const char* matchOn, const char* unknown,
+                                                 const char* mappingNames) {
+    std::string data(bytes, static_cast<size_t>(size));
+    std::free(bytes);
+    const auto entity = rapport::store::entityFromName(entityName != nullptr ? entityName : "");
+    if (!entity) {
+        gError = "Unknown entity: use customers, orders, surveys, interactions, campaigns or campaign_contacts.";
+        return 0;
+    }
+    rapport::store::ImportOptions options;
+    const std::string m = mode != nullptr ? mode : "upsert";
+    if (m == "create") options.mode = rapport::store::ImportMode::CreateOnly;
+    else if (m == "update") options.mode = rapport::store::ImportMode::UpdateOnly;
+    else if (m != "upsert") { gError = "Unknown mode: use \"create\", \"update\" or \"upsert\"."; return 0; }
+    const std::string match = matchOn != nullptr ? matchOn : "id";
+    if (match == "email") options.matchOn = rapport::store::MatchOn::Email;
+    else if (match != "id") { gError = "Unknown matchOn: use \"id\" or \"email\"."; return 0; }
+    const std::string u = unknown != nullptr ? unknown : "create";
+    if (u == "reject") options.unknownCustomers = rapport::store::UnknownCustomers::Reject;
+    else if (u != "create") { gError = "Unknown unknownCustomers: use \"create\" or \"reject\"."; return 0; }
+    if (mappingNames != nullptr && mappingNames[0] != '\0') {
+        // The header decides how many columns the mapping must name.
+        auto& app = rapport::platform::appState();
+        if (!app.store) { gError = "The database is not open."; return 0; }
+        auto preview = rapport::store::previewImport(app.store->db(), data, *entity, options, 1);
+        if (!preview) { gError = preview.error().message; return 0; }
+        auto mapping = rapport::store::mappingFromNames(*entity, mappingNames, preview->header.size());
+        if (!mapping) { gError = "The mapping must name one field, \"@attribute\" or \"@ignore\" for each column of the file."; return 0; }
+        options.mapping = *mapping;
+    }
+    auto id = rapport::app::startImportJob(rapport::platform::appState(), fileName != nullptr ? fileName : "", std::move(data), *entity, options);
+    if (!id) { gError = id.error().message; return 0; }
+    return static_cast<double>(*id);
+}
+
+// rapport.exportCsv(entity) / rapport.exportDatabase(): a pointer to the bytes (size from
+// rapport_result_size), or 0 (see rapport_take_error).
+EMSCRIPTEN_KEEPALIVE const char* rapport_export(const char* what) {
+    auto& app = rapport::platform::appState();
+    if (!app.store) { gError = "The database is not open."; return nullptr; }
+    const std::string kind = what != nullptr ? what : "";
+    rapport::core::Result<std::string> bytes = rapport::core::makeError("");
+    if (kind == "database") {
+        bytes = rapport::store::exportDatabase(app.store->db());
+    } else if (const auto entity = rapport::store::entityFromName(kind)) {
+        bytes = rapport::store::exportCsv(app.store->db(), *entity);
+    } else {
+        gError = "Unknown entity: use customers, orders, surveys, interactions, campaigns or campaign_contacts.";
+        return nullptr;
+    }
+    if (!bytes) { gError = bytes.error().message; return nullptr; }
+    gReply = std::move(*bytes);
+    return gReply.data();
+}
+
+EMSCRIPTEN_KEEPALIVE double rapport_result_size() { return static_cast<double>(gReply.size()); }
+
+// rapport.restoreDatabase(bytes): checks and restores; JSON {customers, orders} or "" (see rapport_take_error).
+EMSCRIPTEN_KEEPALIVE const char* rapport_restore(char* bytes, double size) {
+    auto& app = rapport::platform::appState();
+    std::string data(bytes, static_cast<size_t>(size));
+    std::free(bytes);
+    rapport::app::openRestoreFile(app, "backup", std::move(data));
+    if (!app.pendingRestore) {
+        gError = app.lastError;
+        app.lastError.clear();
+        gReply.clear();
+        return gReply.c_str();
+    }
+    const rapport::store::BackupInfo info = app.pendingRestore->info;
+    if (auto s = rapport::app::confirmRestore(app); !s) {
+        gError = s.error().message;
+        gReply.clear();
+        return gReply.c_str();
+    }
+    rapport::core::JsonWriter w;
+    w.beginObject().field("customers", info.customers).field("orders", info.orders).field("schemaVersion", info.schemaVersion).endObject();
+    gReply = w.str();
     return gReply.c_str();
 }
 

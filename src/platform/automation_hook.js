@@ -14,6 +14,19 @@
 //                              Promise of the counts created {customers, orders, ...};
 //                              scenario: 'retail', 'subscription' (or 'telecom'), 'b2b'
 //   rapport.cancelJob()        cancels the running job (its Promise rejects)
+//   rapport.importCsv(entity, fileName, bytes, options)
+//                              Promise of the report {rows, inserted, updated,
+//                              customersCreated, rejected: [{row, column, value, reason}]};
+//                              bytes: Uint8Array, ArrayBuffer or string; options: {mode:
+//                              'upsert'|'create'|'update', matchOn: 'id'|'email',
+//                              unknownCustomers: 'create'|'reject', mapping: [field name,
+//                              '@attribute' or '@ignore' per column]}
+//   rapport.exportCsv(entity)  Promise of a Uint8Array (canonical CSV)
+//   rapport.exportDatabase()   Promise of a Uint8Array (.sqlite file)
+//   rapport.restoreDatabase(bytes)
+//                              Promise of {customers, orders, schemaVersion}: checks the
+//                              file, then replaces all data (rejects, changing nothing, if
+//                              the file is not a valid Rapport backup)
 (function () {
   'use strict';
   let resolveReady, rejectReady;
@@ -39,6 +52,28 @@
         else reject(new Error(job.state === 'cancelled' ? 'Cancelled' : (job.error || 'The task failed')));
       };
       requestAnimationFrame(poll);
+    });
+  }
+
+  // Copies bytes into the wasm heap; the C side takes ownership of the pointer.
+  function toHeap(bytes) {
+    let data = bytes;
+    if (typeof data === 'string') data = new TextEncoder().encode(data);
+    else if (data instanceof ArrayBuffer) data = new Uint8Array(data);
+    else if (!(data instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array, an ArrayBuffer or a string');
+    const ptr = Module._malloc(Math.max(1, data.length));
+    Module.HEAPU8.set(data, ptr);
+    return [ptr, data.length];
+  }
+
+  function takeError() { return new Error(call('rapport_take_error', 'string', [], [])); }
+
+  function exportBytes(what) {
+    return new Promise((resolve, reject) => {
+      const ptr = call('rapport_export', 'number', ['string'], [what]);
+      if (!ptr) { reject(takeError()); return; }
+      const size = call('rapport_result_size', 'number', [], []);
+      resolve(Module.HEAPU8.slice(ptr, ptr + size));
     });
   }
 
@@ -68,6 +103,25 @@
                            [Number(o.customers), Number(o.seed), String(o.scenario)]));
     },
     cancelJob() { call('rapport_cancel_job', null, [], []); },
+    importCsv(entity, fileName, bytes, options = {}) {
+      let heap;
+      try { heap = toHeap(bytes); } catch (e) { return Promise.reject(e); }
+      const mapping = Array.isArray(options.mapping) ? options.mapping.join('\t') : '';
+      return startJob(call('rapport_start_import', 'number',
+                           ['string', 'string', 'number', 'number', 'string', 'string', 'string', 'string'],
+                           [String(entity), String(fileName || ''), heap[0], heap[1], options.mode || 'upsert',
+                            options.matchOn || 'id', options.unknownCustomers || 'create', mapping]));
+    },
+    exportCsv(entity) { return exportBytes(String(entity)); },
+    exportDatabase() { return exportBytes('database'); },
+    restoreDatabase(bytes) {
+      return new Promise((resolve, reject) => {
+        const heap = toHeap(bytes);
+        const json = call('rapport_restore', 'string', ['number', 'number'], heap);
+        if (!json) reject(takeError());
+        else resolve(JSON.parse(json));
+      });
+    },
   };
   window.rapport = Object.freeze(rapport);
 })();

@@ -21,6 +21,7 @@
 #include "app/jobs.hpp"
 #include "platform/app_host.hpp"
 #include "platform/browser.hpp"
+#include "platform/files.hpp"
 #include "platform/persistence.hpp"
 #include "ui/fonts.hpp"
 #include "ui/shell.hpp"
@@ -103,6 +104,7 @@ void frame() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     syncBrowser(app);
     platform::updatePersistentStorage(app);
+    platform::updateFiles(app);
 
     const auto end = std::chrono::steady_clock::now();
     app.frames.add(std::chrono::duration<double, std::milli>(end - start).count());
@@ -161,6 +163,7 @@ bool startUp() {
     gHost.syncedView = app.view;
     platform::setUrlHash("#/" + std::string(rapport::app::viewInfo(app.view).slug), true);
     platform::watchUrlHash();
+    platform::installFileDrop();
     return true;
 }
 

@@ -149,7 +149,9 @@ std::string encodeMapping(Entity entity, const std::vector<int>& mapping) {
     return out;
 }
 
-std::optional<std::vector<int>> decodeMapping(Entity entity, std::string_view text, size_t columns) {
+}  // namespace
+
+std::optional<std::vector<int>> mappingFromNames(Entity entity, std::string_view text, size_t columns) {
     const auto fields = entityInfo(entity).fields;
     std::vector<int> mapping;
     while (true) {
@@ -172,13 +174,15 @@ std::optional<std::vector<int>> decodeMapping(Entity entity, std::string_view te
     return mapping;
 }
 
+namespace {
+
 std::optional<std::vector<int>> savedMapping(Db& db, Entity entity, const std::vector<std::string>& header) {
     auto stmt = Stmt::prepare(db, "SELECT mapping FROM import_mappings WHERE signature = ? AND entity = ?");
     if (!stmt) return std::nullopt;
     const std::string sig = headerSignature(header);
     stmt->bind(1, std::string_view(sig)).bind(2, std::string_view(entityInfo(entity).name));
     if (!stmt->step()) return std::nullopt;
-    return decodeMapping(entity, stmt->columnText(0), header.size());
+    return mappingFromNames(entity, stmt->columnText(0), header.size());
 }
 
 // What the importer learns from the start of the file.

@@ -73,6 +73,11 @@ struct ImportPreview {
 core::Result<ImportPreview> previewImport(Db& db, std::string_view data, std::optional<Entity> entity,
                                           const ImportOptions& options, int limit = 100);
 
+// A mapping written as field names, "@attribute" or "@ignore", one per column,
+// separated by tabs (as saved, and as the automation hook passes it); nothing if it
+// does not fit the entity or the column count.
+std::optional<std::vector<int>> mappingFromNames(Entity entity, std::string_view names, size_t columns);
+
 // The report as CSV (row, column, value, reason), for download.
 std::string reportCsv(const ImportReport& report);
 

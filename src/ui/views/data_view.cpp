@@ -7,6 +7,7 @@
 #include "ui/fonts.hpp"
 #include "ui/icons.hpp"
 #include "ui/theme.hpp"
+#include "ui/views/data_panels.hpp"
 #include "ui/views/views.hpp"
 #include "ui/widgets.hpp"
 
@@ -211,15 +212,13 @@ void startDemo(app::AppState& app, const store::DemoOptions& options) {
 }
 
 void DrawDataView(app::AppState& app) {
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::min(ImGui::GetContentRegionAvail().x, dp(820)));
-    MutedTextWrapped("Where your data is kept, demo data to learn with, and the file formats Rapport reads. "
-                     "Import from CSV files (with a preview and a report of every rejected row), export, and "
-                     "backup and restore of the whole database as one .sqlite file are coming to this view.");
-    ImGui::PopTextWrapPos();
+    DrawImportCard(app);
     ImGui::Dummy(ImVec2(0, dp(space::md)));
     drawStorageCard(app);
     ImGui::Dummy(ImVec2(0, dp(space::md)));
     drawDemoCard(app);
+    ImGui::Dummy(ImVec2(0, dp(space::md)));
+    DrawExportCard(app);
     ImGui::Dummy(ImVec2(0, dp(space::md)));
     drawFormatsCard();
 }

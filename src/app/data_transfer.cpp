@@ -1,0 +1,187 @@
+#include "app/data_transfer.hpp"
+
+#include "app/app_state.hpp"
+#include "core/json_writer.hpp"
+#include "core/text_format.hpp"
+
+namespace rapport::app {
+
+namespace {
+
+class ImportJob : public Job {
+public:
+    ImportJob(std::unique_ptr<store::Importer> importer, std::shared_ptr<const std::string> bytes, std::string fileName)
+        : importer_(std::move(importer)), bytes_(std::move(bytes)), fileName_(std::move(fileName)) {}
+
+    std::string title() const override { return "Importing " + fileName_; }
+
+    core::Result<bool> run(AppState&, Clock::time_point deadline) override {
+        do {
+            auto more = importer_->step(500);
+            if (!more) return more.error();
+            if (!*more) return false;
+        } while (Clock::now() < deadline);
+        return true;
+    }
+
+    double progress() const override { return importer_->progress(); }
+
+    std::string detail() const override {
+        const store::ImportReport& r = importer_->report();
+        return core::formatCount(r.rows) + " rows read, " + core::formatCount(static_cast<int64_t>(r.rejected.size())) + " rejected";
+    }
+
+    void cancel(AppState&) override { importer_->cancel(); }
+
+    std::string finish(AppState& app) override {
+        auto report = importer_->finish();
+        if (!report) {
+            app.lastError = report.error().message;
+            return "{}";
+        }
+        if (app.importSession && app.importSession->jobId == app.runner.activeId) app.importSession->report = *report;
+        return reportJson(*report);
+    }
+
+private:
+    std::unique_ptr<store::Importer> importer_;
+    std::shared_ptr<const std::string> bytes_;  // the importer reads from these
+    std::string fileName_;
+};
+
+core::Result<uint64_t> launch(AppState& app, std::shared_ptr<const std::string> bytes, const std::string& fileName,
+                              store::Entity entity, store::ImportOptions options) {
+    if (!app.store) return core::makeError("The database is not open.");
+    if (app.storage == StorageState::ReadOnly)
+        return core::makeError("This tab is read-only: import in the tab that saves, or take over editing in the Data view.");
+    if (app.runner.active) return core::makeError("Another task is running. Wait for it or cancel it first.");
+    options.fileName = fileName;
+    auto importer = store::Importer::begin(app.store->db(), *bytes, entity, options);
+    if (!importer) return importer.error();
+    return startJob(app, std::make_unique<ImportJob>(std::move(*importer), std::move(bytes), fileName));
+}
+
+}  // namespace
+
+void openImportFile(AppState& app, std::string fileName, std::string bytes) {
+    ImportSession session;
+    session.fileName = std::move(fileName);
+    session.bytes = std::make_shared<const std::string>(std::move(bytes));
+    app.importSession = std::move(session);
+    refreshImportPreview(app);
+}
+
+void refreshImportPreview(AppState& app) {
+    if (!app.importSession || !app.store) return;
+    ImportSession& s = *app.importSession;
+    const bool first = !s.preview.has_value();
+    auto preview = store::previewImport(app.store->db(), *s.bytes, first ? std::nullopt : std::optional(s.entity), s.options);
+    s.problem.clear();
+    if (!preview) {
+        s.preview.reset();
+        s.problem = preview.error().message;
+        return;
+    }
+    s.preview = std::move(*preview);
+    s.entity = s.preview->entity;
+    s.options.mapping = s.preview->mapping;
+    s.options.delimiter = s.preview->delimiter;
+    // Required fields must be mapped, each field at most once.
+    const auto fields = store::entityInfo(s.entity).fields;
+    std::vector<int> uses(fields.size(), 0);
+    for (const int m : s.options.mapping) {
+        if (m >= 0) ++uses[static_cast<size_t>(m)];
+    }
+    for (size_t f = 0; f < fields.size() && s.problem.empty(); ++f) {
+        if (uses[f] > 1) s.problem = std::string("Two columns are mapped to ") + fields[f].name + ": choose one.";
+        const bool optionalKey = fields[f].type == store::FieldType::Key && s.options.matchOn == store::MatchOn::Email &&
+                                 s.options.mode == store::ImportMode::UpdateOnly;
+        if (fields[f].required && uses[f] == 0 && !optionalKey)
+            s.problem = std::string("Choose the column that holds ") + fields[f].name + " (required).";
+    }
+}
+
+core::Result<uint64_t> startImport(AppState& app) {
+    if (!app.importSession || !app.importSession->preview) return core::makeError("Choose a file to import first.");
+    ImportSession& s = *app.importSession;
+    if (!s.problem.empty()) return core::makeError(s.problem);
+    auto id = launch(app, s.bytes, s.fileName, s.entity, s.options);
+    if (id) s.jobId = *id;
+    return id;
+}
+
+core::Result<uint64_t> startImportJob(AppState& app, std::string fileName, std::string bytes, store::Entity entity,
+                                      const store::ImportOptions& options) {
+    return launch(app, std::make_shared<const std::string>(std::move(bytes)), fileName, entity, options);
+}
+
+core::Status undoLastImport(AppState& app) {
+    if (!app.store) return core::makeError("The database is not open.");
+    if (app.runner.active) return core::makeError("Wait for the running task to finish first.");
+    if (app.storage == StorageState::ReadOnly) return core::makeError("This tab is read-only.");
+    auto status = store::undoLastImport(app.store->db());
+    refreshCounts(app);
+    return status;
+}
+
+std::string reportJson(const store::ImportReport& report) {
+    core::JsonWriter w;
+    w.beginObject();
+    w.field("rows", report.rows).field("inserted", report.inserted).field("updated", report.updated)
+        .field("customersCreated", report.customersCreated);
+    w.key("rejected").beginArray();
+    for (const store::Rejection& r : report.rejected) {
+        w.beginObject().field("row", r.row).field("column", r.column).field("value", r.value).field("reason", r.reason).endObject();
+    }
+    w.endArray();
+    w.endObject();
+    return w.str();
+}
+
+void openRestoreFile(AppState& app, std::string fileName, std::string bytes) {
+    auto info = store::checkBackup(bytes);
+    if (!info) {
+        app.lastError = info.error().message;
+        app.pendingRestore.reset();
+        return;
+    }
+    app.pendingRestore = PendingRestore{std::move(fileName), std::move(bytes), *info};
+}
+
+core::Status confirmRestore(AppState& app) {
+    if (!app.pendingRestore) return core::makeError("Choose a backup file first.");
+    if (!app.store) return core::makeError("The database is not open.");
+    if (app.runner.active) return core::makeError("Wait for the running task to finish first.");
+    if (app.storage == StorageState::ReadOnly) return core::makeError("This tab is read-only: restore in the tab that saves.");
+    auto status = store::restoreBackup(app.store->db(), app.pendingRestore->bytes);
+    app.pendingRestore.reset();
+    app.importSession.reset();
+    refreshCounts(app);
+    return status;
+}
+
+}  // namespace rapport::app
+
+namespace rapport::app {
+
+void exportEntity(AppState& app, store::Entity entity) {
+    if (!app.store) return;
+    auto csv = store::exportCsv(app.store->db(), entity);
+    if (!csv) {
+        app.lastError = csv.error().message;
+        return;
+    }
+    app.requests.downloads.push_back({std::string(store::entityInfo(entity).name) + ".csv", "text/csv", std::move(*csv)});
+}
+
+void backupDatabase(AppState& app) {
+    if (!app.store) return;
+    auto image = store::exportDatabase(app.store->db());
+    if (!image) {
+        app.lastError = image.error().message;
+        return;
+    }
+    app.requests.downloads.push_back({"rapport-backup.sqlite", "application/vnd.sqlite3", std::move(*image)});
+}
+
+}  // namespace rapport::app
