@@ -28,7 +28,8 @@ public:
 
     T& value() & { assert(ok()); return std::get<0>(data_); }
     const T& value() const& { assert(ok()); return std::get<0>(data_); }
-    T&& value() && { assert(ok()); return std::get<0>(std::move(data_)); }
+    // By value: a reference into a temporary Result would dangle (for (x : f().value())).
+    T value() && { assert(ok()); return std::get<0>(std::move(data_)); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }

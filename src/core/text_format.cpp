@@ -1,6 +1,8 @@
 #include "core/text_format.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace rapport::core {
 
@@ -17,6 +19,19 @@ std::string formatCount(int64_t n) {
         out.append(digits, i, 3);
     }
     return negative ? "-" + out : out;
+}
+
+std::string formatNumber(double v) {
+    char buf[40];
+    if (std::floor(v) == v && std::fabs(v) < 1e15) {
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+        return buf;
+    }
+    for (int precision = 1; precision <= 17; ++precision) {
+        std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+        if (std::strtod(buf, nullptr) == v) break;
+    }
+    return buf;
 }
 
 std::string formatDuration(double seconds) {

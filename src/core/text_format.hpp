@@ -8,6 +8,9 @@ namespace rapport::core {
 
 // Thousands separated by commas: formatCount(1234567) == "1,234,567".
 std::string formatCount(int64_t n);
+// The shortest text that reads back to the same double, without an exponent for
+// whole numbers below 10^15: 52000, 0.1, 12.5, 1e-07.
+std::string formatNumber(double value);
 // A duration for progress: "less than a second", "12 s", "3 min 5 s".
 std::string formatDuration(double seconds);
 

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/csv.hpp"
+#include "core/text_format.hpp"
 #include "store/schema.hpp"
 
 namespace rapport::store {
@@ -50,26 +51,17 @@ const char* orderBy(Entity entity) {
         case Entity::Surveys: return " ORDER BY s.id";
         case Entity::Interactions: return " ORDER BY i.id";
         case Entity::Campaigns: return " ORDER BY k.id";
-        case Entity::CampaignContacts: return " ORDER BY x.rowid";
+        case Entity::CampaignContacts: return " ORDER BY x.campaign_id, x.customer_id";
     }
     return "";
 }
 
-// A REAL as the shortest text that reads back to the same number.
-std::string numberText(double v) {
-    char buf[32];
-    for (int precision = 1; precision <= 17; ++precision) {
-        std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-        if (std::strtod(buf, nullptr) == v) break;
-    }
-    return buf;
-}
 
 std::string cellText(const Stmt& stmt, int column) {
     switch (stmt.columnType(column)) {
         case ColumnType::Null: return {};
         case ColumnType::Integer: return std::to_string(stmt.columnInt(column));
-        case ColumnType::Real: return numberText(stmt.columnDouble(column));
+        case ColumnType::Real: return core::formatNumber(stmt.columnDouble(column));
         default: return stmt.columnText(column);
     }
 }
