@@ -27,6 +27,7 @@ void refreshCounts(AppState& app) {
     if (counts) app.counts = *counts;
     else app.lastError = counts.error().message;
     app.lastImport = store::lastImport(app.store->db());
+    ++app.dataVersion;
 }
 
 core::Status clearAllData(AppState& app) {

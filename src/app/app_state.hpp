@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/customer_browser.hpp"
 #include "app/data_transfer.hpp"
 #include "app/frame_stats.hpp"
 #include "app/jobs.hpp"
@@ -66,6 +67,8 @@ struct AppState {
     std::optional<ImportSession> importSession;   // the file being imported (Data view)
     std::optional<PendingRestore> pendingRestore;  // a checked backup awaiting confirmation
     std::optional<store::LastImport> lastImport;   // what "Undo last import" would take back
+    CustomerBrowser customers;                     // the Customers view
+    uint64_t dataVersion = 1;                      // bumped whenever records change
     FrameStats frames;    // the whole C++ frame, GL submission included
     FrameStats uiFrames;  // up to ImGui::Render(): building the UI, without GL submission
 };

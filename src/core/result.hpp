@@ -37,6 +37,10 @@ public:
 
     const Error& error() const { assert(!ok()); return std::get<1>(data_); }
 
+    // The value, or a default-constructed T when there is an error (for lists that may
+    // simply show nothing).
+    T value_or_empty() && { return ok() ? std::get<0>(std::move(data_)) : T{}; }
+
 private:
     std::variant<T, Error> data_;
 };

@@ -102,14 +102,14 @@ void MutedTextWrapped(const char* text) {
     ImGui::PopStyleColor();
 }
 
-bool BeginCard(const char* id, ImVec2 size) {
+bool BeginCard(const char* id, ImVec2 size, bool scrollable) {
     const Palette& p = palette();
     ImGui::PushStyleColor(ImGuiCol_ChildBg, p.surface);
     ImGui::PushStyleColor(ImGuiCol_Border, p.border);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(dp(space::xl), dp(space::lg)));
     const ImGuiChildFlags flags = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding |
                                   (size.y == 0 ? ImGuiChildFlags_AutoResizeY : 0);
-    const bool open = ImGui::BeginChild(id, size, flags, ImGuiWindowFlags_NoScrollbar);
+    const bool open = ImGui::BeginChild(id, size, flags, scrollable ? ImGuiWindowFlags_None : ImGuiWindowFlags_NoScrollbar);
     return open;
 }
 

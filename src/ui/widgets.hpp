@@ -39,8 +39,9 @@ void ItemTooltip(const char* title, const char* body);
 void MutedText(const char* text);
 void MutedTextWrapped(const char* text);
 
-// A bordered card: BeginCard/EndCard around content. Height 0 fits the content.
-bool BeginCard(const char* id, ImVec2 size = ImVec2(0, 0));
+// A bordered card: BeginCard/EndCard around content. Height 0 fits the content; a
+// fixed height scrolls when `scrollable`.
+bool BeginCard(const char* id, ImVec2 size = ImVec2(0, 0), bool scrollable = false);
 void EndCard();
 
 // The screen a view shows before it has data: an icon, a title, what will be here, and

@@ -10,6 +10,7 @@
 #include "app/app_state.hpp"
 #include "app/demo_job.hpp"
 #include "app/jobs.hpp"
+#include "store/demo_data.hpp"
 #include "ui/fonts.hpp"
 #include "ui/imgui_config.h"
 #include "ui/shell.hpp"
@@ -236,6 +237,63 @@ TEST_CASE("a second job waits: starting one while another runs is refused with a
     }
     app::requestCancel(app);
     app::runJobs(app);
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("ui") {
+
+TEST_CASE("the Customers view: open a customer with the mouse, edit, save, and draw with 20,000 customers") {
+    app::AppState app;
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    REQUIRE(store::generateDemo(app.store->db(), store::DemoOptions{20000, 3}));
+    app::refreshCounts(app);
+    app.view = app::View::Customers;
+    Screen screen(app, 1440, 900);
+    screen.frames(3);
+    CHECK(app.customers.ids.size() == 20000);
+    CHECK(app.customers.totals.count == 20000);
+    CHECK(app.customers.cache.size() <= 200);  // only rows near the view were fetched
+    screen.click(*ui::findWidget("First customer row"));
+    REQUIRE(app.customers.detail.has_value());
+    const int64_t id = app.customers.detail->row.id;
+    CHECK(app.customers.detail->orders >= 0);
+    screen.frames(2);
+
+    // Type into the name field as a user would, then save.
+    screen.click(*ui::findWidget("Customer name field"));
+    ImGuiIO& io = ImGui::GetIO();
+    io.AddKeyEvent(ImGuiMod_Ctrl, true);
+    io.AddKeyEvent(ImGuiKey_A, true);
+    screen.frame();
+    io.AddKeyEvent(ImGuiKey_A, false);
+    io.AddKeyEvent(ImGuiMod_Ctrl, false);
+    io.AddInputCharactersUTF8("Renamed Customer");
+    screen.frames(2);
+    CHECK(app.customers.edit->values[1] == "Renamed Customer");
+    screen.click(*ui::findWidget("Save changes"));
+    CHECK(app.customers.edit->saveError.empty());
+    CHECK(app.store->db().queryInt("SELECT count(*) FROM customers WHERE name = 'Renamed Customer' AND id = " + std::to_string(id)).value() == 1);
+
+    // A bad email is refused with a reason, and nothing is saved.
+    app.customers.edit->values[2] = "not-an-email";
+    screen.click(*ui::findWidget("Save changes"));
+    CHECK_FALSE(app.customers.edit->errors[2].empty());
+    CHECK(app.store->db().queryInt("SELECT count(*) FROM customers WHERE email = 'not-an-email'").value() == 0);
+
+    // Search narrows the list after a short pause.
+    app::typeCustomerSearch(app, "Renamed Customer");
+    app.customers.searchTypedAt -= std::chrono::seconds(1);
+    screen.frames(2);
+    CHECK(app.customers.ids.size() == 1);
+
+    // Delete with the button, undo from the toolbar.
+    screen.click(*ui::findWidget("Delete customer"));
+    CHECK(app.counts.customers == 19999);
+    screen.frames(2);
+    screen.click(*ui::findWidget("Undo delete"));
+    CHECK(app.counts.customers == 20000);
+    CHECK(gFailedChecks == 0);
 }
 
 }  // TEST_SUITE

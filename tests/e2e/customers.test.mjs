@@ -1,0 +1,55 @@
+// Browser tests for the Customers view: a customer edited with the mouse and keyboard
+// keeps the edit after a reload; a deletion can be undone after a reload.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, waitReady, state, frames, clickWidget, screenshot } from './harness.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server.close(); });
+
+const waitSaved = (page) => page.waitForFunction(() => window.rapport.state().storage.state === 'saved', null, { timeout: 30000 });
+// The first data line of the customers export (short enough to read in a failure).
+const firstCustomer = async (page) => page.evaluate(async () => new TextDecoder().decode(await window.rapport.exportCsv('customers')).split('\r\n')[1]);
+
+test('edit a customer in the Customers view, reload, and the edit is there; a deletion is undone after a reload', async () => {
+  const browser = await launch();
+  try {
+    const { page, record, started } = await openPage(browser.context, server.origin + '/#/customers');
+    await waitReady(page, started);
+    await page.evaluate(() => window.rapport.generateDemo({ customers: 2000, seed: 12 }));
+    await frames(page, 5);
+    await screenshot(page, '30-customers-table');
+    await clickWidget(page, 'First customer row');
+    await frames(page, 3);
+    await clickWidget(page, 'Customer name field');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Zelda Fitzgerald');
+    await frames(page, 2);
+    await clickWidget(page, 'Save changes');
+    await frames(page, 3);
+    await screenshot(page, '31-customer-detail');
+    assert.match(await firstCustomer(page), /^C0000001,Zelda Fitzgerald,/);
+    await waitSaved(page);
+
+    await page.reload();
+    await waitReady(page, Date.now());
+    assert.match(await firstCustomer(page), /^C0000001,Zelda Fitzgerald,/, 'the edit survives a reload');
+
+    // Delete the first customer, reload, undo.
+    await frames(page, 3);
+    await clickWidget(page, 'First customer row');
+    await clickWidget(page, 'Delete customer');
+    assert.equal((await state(page)).counts.customers, 1999);
+    await waitSaved(page);
+    await page.reload();
+    await waitReady(page, Date.now());
+    await frames(page, 3);
+    await clickWidget(page, 'Undo delete');
+    assert.equal((await state(page)).counts.customers, 2000);
+    assert.match(await firstCustomer(page), /^C0000001,Zelda Fitzgerald,/);
+    assert.deepEqual(record.pageErrors, []);
+  } finally {
+    await browser.close();
+  }
+});
