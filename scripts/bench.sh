@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Benchmarks. Run on a quiet machine; each figure is the median of several runs.
-#   scripts/bench.sh [runs]     (default 5)
+#   scripts/bench.sh [runs]          (default 5) the shell figures only
+#   scripts/bench.sh [runs] --data   also the data benchmarks (several minutes)
 # Figures: size of rapport.wasm and rapport.js (raw and gzip -9), page load to ready
-# and frame times in headless Chromium (software WebGL), the native headless frame time.
+# and frame times in headless Chromium (software WebGL), the native headless frame time;
+# with --data: import speed, demo generation, save after an edit, load with a large
+# database saved, scrolling the Customers table (tests/bench/data_bench.mjs).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 RUNS=${1:-5}
+DATA=0
+[[ "${2:-}" == "--data" || "${1:-}" == "--data" ]] && DATA=1
+[[ "$RUNS" == "--data" ]] && RUNS=5
 run_setup
 RAPPORT_SKIP_SETUP=1 scripts/build.sh >/dev/null
 configure_native
@@ -25,3 +31,8 @@ build/native/src/rapport-headless --frames 600 --view Learn | python3 -c '
 import json, sys
 s = json.load(sys.stdin)["uiTime"]
 print("ui mean %.3f p95 %.3f max %.3f ms over the last %d frames" % (s["mean"], s["p95"], s["max"], s["frames"]))'
+
+if [[ $DATA -eq 1 ]]; then
+  echo "== browser: data benchmarks"
+  node tests/bench/data_bench.mjs --runs 3
+fi

@@ -67,6 +67,8 @@ std::string stateJson(const AppState& app) {
     w.field("persisted", app.storageInfo.persisted);
     w.field("usageBytes", app.storageInfo.usageBytes);
     w.field("quotaBytes", app.storageInfo.quotaBytes);
+    w.field("lastSaveMs", app.storageInfo.lastSaveMs);
+    w.field("lastSaveBytes", app.storageInfo.lastSaveBytes);
     w.endObject();
     w.key("counts").beginObject();
     w.field("customers", app.counts.customers);

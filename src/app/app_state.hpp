@@ -32,6 +32,8 @@ struct StorageInfo {
     bool persisted = false;    // the browser granted persistent storage (not evicted under pressure)
     double usageBytes = -1;    // this site's storage use and quota; -1 when unknown
     double quotaBytes = -1;
+    double lastSaveMs = -1;      // the latest save: from the commit to IndexedDB's confirmation
+    double lastSaveBytes = 0;    // bytes written by the latest save
 };
 
 // What views ask the platform to do; the platform clears each flag when done.

@@ -1,6 +1,7 @@
 #include <emscripten.h>
 
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,7 +54,11 @@ std::string storageMessage() {
 
 class IndexedDbBackend : public store::PersistenceBackend {
 public:
+    struct Pending { double startedMs; double bytes; };
+    std::map<uint64_t, Pending> pending;  // for the save time reported in state()
+
     void save(const store::SaveRequest& r) override {
+        pending[r.sequence] = {emscripten_get_now(), static_cast<double>(r.chunks.size()) * r.chunkSize};
         js_storage_save(static_cast<double>(r.sequence), r.chunkSize, static_cast<double>(r.fileSize),
                         static_cast<uint32_t>(r.chunks.size()), r.chunks.data(), r.data.data());
     }
@@ -159,5 +164,14 @@ void updatePersistentStorage(app::AppState& app) {
 // IndexedDB's answer for a save (persistence.js).
 extern "C" EMSCRIPTEN_KEEPALIVE void rapport_save_done(double sequence, int ok, const char* message) {
     auto& p = rapport::platform::gPersistence;
-    if (p.pages) p.pages->finishSave(static_cast<uint64_t>(sequence), ok != 0, message != nullptr ? message : "");
+    const auto seq = static_cast<uint64_t>(sequence);
+    if (auto it = p.backend.pending.find(seq); it != p.backend.pending.end()) {
+        if (ok != 0) {
+            auto& info = rapport::platform::appState().storageInfo;
+            info.lastSaveMs = emscripten_get_now() - it->second.startedMs;
+            info.lastSaveBytes = it->second.bytes;
+        }
+        p.backend.pending.erase(it);
+    }
+    if (p.pages) p.pages->finishSave(seq, ok != 0, message != nullptr ? message : "");
 }

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { root, startServer, launch, openPage, waitReady, state, frames, clickWidget, screenshot, figure } from './harness.mjs';
 
 const TELCO = path.resolve(root, '..', 'shared', 'data', 'telco-customer-churn.csv');
@@ -110,7 +111,12 @@ test('every entity exported and re-imported into an empty database gives identic
     const backup = await page.evaluate(async () => Array.from(await window.rapport.exportDatabase()));
     assert.equal(String.fromCharCode(...backup.slice(0, 15)), 'SQLite format 3');
     fs.mkdirSync(path.join(root, 'build', 'e2e'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'build', 'e2e', 'backup.sqlite'), Buffer.from(backup));
+    const backupFile = path.join(root, 'build', 'e2e', 'backup.sqlite');
+    fs.writeFileSync(backupFile, Buffer.from(backup));
+    // The backup opens in the sqlite3 command-line tool and passes its integrity check.
+    const cli = spawnSync('sqlite3', [backupFile, 'PRAGMA integrity_check; SELECT count(*) FROM customers;'], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.equal(cli.stdout.trim(), 'ok\n800');
 
     // Empty the database with the UI, then import everything back.
     await page.evaluate(() => window.rapport.navigate('Data'));

@@ -119,3 +119,30 @@ test('generateDemo checks its options and cancelJob undoes a running job', async
     await browser.close();
   }
 });
+
+test('without storage (a private window, storage turned off) the app says so and keeps working in memory', async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      const refuse = () => { throw new DOMException('The operation is insecure.', 'SecurityError'); };
+      Object.defineProperty(window, 'indexedDB', { get: () => ({ open: refuse }) });
+    });
+    const started = Date.now();
+    await page.goto(server.origin + '/#/data');
+    await waitReady(page, started);
+    let s = await state(page);
+    assert.equal(s.storage.state, 'in-memory');
+    assert.equal(s.storage.durable, false);
+    assert.match(s.storage.message, /does not allow storage|kept in this tab only/);
+    await frames(page, 3);
+    await screenshot(page, '13-no-storage');
+    const result = await page.evaluate(() => window.rapport.generateDemo({ customers: 200 }));
+    assert.equal(result.customers, 200);
+    s = await state(page);
+    assert.equal(s.counts.customers, 200, 'the app keeps working in memory');
+    assert.equal(s.storage.state, 'in-memory');
+  } finally {
+    await browser.close();
+  }
+});

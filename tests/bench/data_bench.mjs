@@ -1,0 +1,127 @@
+// data_bench.mjs: the data benchmarks of the browser build (issue 3), in headless
+// Chromium. Each figure is the median of several runs.
+//   node tests/bench/data_bench.mjs [--runs 3] [--large 100000] [--scroll 1000000]
+// Figures: CSV import speed (orders, 100,000 and 1,000,000 rows); demo generation of
+// 100,000 customers; the save after editing one customer in a database of 1,000 and of
+// --large customers (subscription scenario: about 19 orders per customer); page load to
+// ready with that database saved; frame time while scrolling the Customers table with
+// --scroll customers.
+import { startServer, launch, openPage, waitReady, state, frames } from '../e2e/harness.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const RUNS = arg('runs', 3), LARGE = arg('large', 100000), SCROLL = arg('scroll', 1000000);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+function ordersCsv(rows) {
+  const parts = ['order_id,customer_id,ordered_at,amount,cost,quantity,category,returned\n'];
+  for (let i = 1; i <= rows; ++i) {
+    const day = 1 + (i % 28), month = 1 + (i % 12);
+    parts.push(`O${i},C${1 + (i % 20000)},2025-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T10:${String(i % 60).padStart(2, '0')}:00,${(10 + (i % 9000) / 100).toFixed(2)},${(5 + (i % 4000) / 100).toFixed(2)},${1 + (i % 3)},Category ${i % 7},${i % 50 === 0 ? 1 : 0}\n`);
+  }
+  return parts.join('');
+}
+
+async function fresh(server) {
+  const browser = await launch();
+  const { page, started } = await openPage(browser.context, server.origin + '/');
+  await waitReady(page, started, 60000);
+  return { browser, page };
+}
+const waitSaved = (page) => page.waitForFunction(() => window.rapport.state().storage.state === 'saved', null, { timeout: 600000, polling: 100 });
+
+const server = await startServer();
+try {
+  // ---- import speed ----
+  for (const rows of [100000, 1000000]) {
+    const csv = ordersCsv(rows);
+    const rates = [];
+    for (let r = 0; r < RUNS; ++r) {
+      const { browser, page } = await fresh(server);
+      try {
+        await page.evaluate((text) => { window.__csv = new TextEncoder().encode(text); }, csv);
+        const ms = await page.evaluate(async () => {
+          const t0 = performance.now();
+          const report = await window.rapport.importCsv('orders', 'orders.csv', window.__csv);
+          if (report.rejected.length) throw new Error('rejected rows: ' + report.rejected.length);
+          return performance.now() - t0;
+        });
+        rates.push(rows / (ms / 1000));
+        console.log(`import ${fmt(rows)} order rows, run ${r + 1}: ${fmt(ms)} ms, ${fmt(rows / (ms / 1000))} rows/s`);
+      } finally { await browser.close(); }
+    }
+    console.log(`# import ${fmt(rows)} rows: median ${fmt(median(rates))} rows/s (target >= 300,000)`);
+  }
+
+  // ---- demo generation ----
+  const demo = [];
+  for (let r = 0; r < RUNS; ++r) {
+    const { browser, page } = await fresh(server);
+    try {
+      const ms = await page.evaluate(async () => { const t0 = performance.now(); await window.rapport.generateDemo({ customers: 100000, seed: 1 }); return performance.now() - t0; });
+      demo.push(ms);
+      console.log(`demo 100,000 customers, run ${r + 1}: ${fmt(ms)} ms`);
+    } finally { await browser.close(); }
+  }
+  console.log(`# demo generation, 100,000 customers: median ${fmt(median(demo))} ms (target < 10,000)`);
+
+  // ---- save after one edit, small and large database; load to ready ----
+  for (const customers of [1000, LARGE]) {
+    const { browser, page } = await fresh(server);
+    try {
+      await page.evaluate((n) => window.rapport.generateDemo({ customers: n, seed: 2, scenario: 'subscription' }), customers);
+      await waitSaved(page);
+      const s0 = await state(page);
+      const saves = [], bytes = [];
+      for (let r = 0; r < Math.max(5, RUNS); ++r) {
+        await page.evaluate((i) => window.rapport.importCsv('customers', 'edit.csv', `customer_id,name\nC0000050,Edited ${i}\n`), r);
+        await waitSaved(page);
+        const s = await state(page);
+        saves.push(s.storage.lastSaveMs);
+        bytes.push(s.storage.lastSaveBytes);
+      }
+      console.log(`# save after editing one customer, ${fmt(customers)} customers, ${fmt(s0.counts.orders)} orders: median ${median(saves).toFixed(1)} ms, ${fmt(median(bytes))} bytes written (target < 50 ms, and no larger than for 1,000 customers)`);
+      if (customers === LARGE) {
+        const loads = [];
+        for (let r = 0; r < RUNS; ++r) {
+          const t0 = Date.now();
+          await page.reload();
+          await waitReady(page, t0, 120000);
+          loads.push(Date.now() - t0);
+        }
+        const s = await state(page);
+        console.log(`# page load to ready with ${fmt(s.counts.customers)} customers and ${fmt(s.counts.orders)} orders saved (${fmt(s.storage.usageBytes)} bytes stored): median ${fmt(median(loads))} ms (target < 2,000)`);
+      }
+    } finally { await browser.close(); }
+  }
+
+  // ---- scrolling the Customers table ----
+  {
+    const { browser, page } = await fresh(server);
+    try {
+      const t0 = Date.now();
+      await page.evaluate((n) => window.rapport.generateDemo({ customers: n, seed: 3 }), SCROLL);
+      console.log(`(generated ${fmt(SCROLL)} customers for scrolling in ${fmt(Date.now() - t0)} ms)`);
+      await page.evaluate(() => window.rapport.navigate('Customers'));
+      await frames(page, 30);
+      const p95 = [], ui = [];
+      for (let r = 0; r < RUNS; ++r) {
+        await page.mouse.move(600, 500);
+        for (let i = 0; i < 140; ++i) {
+          await page.mouse.wheel(0, i % 20 === 19 ? 40000 : 400);
+          await frames(page, 1);
+        }
+        const s = await state(page);
+        p95.push(s.frameTime.p95);
+        ui.push(s.uiTime.p95);
+        console.log(`scroll run ${r + 1}: frame p95 ${s.frameTime.p95.toFixed(2)} ms (UI code p95 ${s.uiTime.p95.toFixed(2)} ms, max ${s.uiTime.max.toFixed(2)} ms)`);
+      }
+      console.log(`# scrolling the Customers table with ${fmt(SCROLL)} customers: frame p95 median ${median(p95).toFixed(2)} ms, UI code p95 median ${median(ui).toFixed(2)} ms (target p95 < 8 ms)`);
+    } finally { await browser.close(); }
+  }
+} finally {
+  await server.close();
+}
