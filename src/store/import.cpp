@@ -234,8 +234,8 @@ struct Writer {
     const EntityInfo* info;
     int keyField = -1, customerField = -1, campaignField = -1, emailField = -1;
     std::vector<int> mappedFields;  // fields with a column in the file, in field order
-    Stmt findByKey, findByEmail, findContact, insert, update, logCreated, logUpdated, setAttribute;
-    Stmt createCustomer, logCustomerCreated;  // minimal customers for unknown ids
+    Stmt findByKey, findByEmail, findContact, insert, update, logUpdated, setAttribute;
+    Stmt createCustomer;  // minimal customers for unknown ids
     std::vector<int> insertFields, updateFields;  // bind order
 };
 
@@ -304,7 +304,6 @@ core::Status prepareWriter(Db& db, Writer& w, const std::vector<int>& mapping) {
     if (info.entity == Entity::CampaignContacts) {
         if (auto s = make(w.findContact, "SELECT rowid FROM campaign_contacts WHERE campaign_id = ? AND customer_id = ?"); !s) return s;
     }
-    if (auto s = make(w.logCreated, "INSERT INTO undo_rows (undo_id, table_name, row_id, old_values) VALUES (?, '" + table + "', ?, NULL)"); !s) return s;
     if (auto s = make(w.logUpdated, "INSERT INTO undo_rows (undo_id, table_name, row_id, old_values) SELECT ?, '" + table +
                                         "', rowid, " + jsonOfRow(info) + " FROM " + table + " WHERE rowid = ?"); !s) return s;
     if (info.entity == Entity::Customers) {
@@ -313,7 +312,6 @@ core::Status prepareWriter(Db& db, Writer& w, const std::vector<int>& mapping) {
     }
     if (w.customerField >= 0) {
         if (auto s = make(w.createCustomer, "INSERT INTO customers (external_id) VALUES (?)"); !s) return s;
-        if (auto s = make(w.logCustomerCreated, "INSERT INTO undo_rows (undo_id, table_name, row_id, old_values) VALUES (?, 'customers', ?, NULL)"); !s) return s;
     }
     return {};
 }
@@ -337,6 +335,10 @@ struct Importer::Impl {
     size_t notListed = 0;
     std::unordered_map<std::string, int64_t> customers, campaigns;  // external id -> id
     std::unordered_set<std::string> seenKeys;
+    // Created rows are not logged one by one: they are the rowids past these marks
+    // (rowids grow within the one transaction), recorded as ranges at the end.
+    int64_t ownRowidBefore = 0, customerRowidBefore = 0;
+    bool tableWasEmpty = false;  // then nothing can exist but rows of this very file
     std::vector<std::string> row;
     std::vector<Value> values;
     bool done = false;
@@ -442,9 +444,6 @@ core::Status Importer::Impl::processRow() {
             writer.createCustomer.bind(1, std::string_view(v.text));
             if (auto s = writer.createCustomer.run(); !s) return s;
             const int64_t id = db->lastInsertRowId();
-            writer.logCustomerCreated.reset();
-            writer.logCustomerCreated.bind(1, undoId).bind(2, id);
-            if (auto s = writer.logCustomerCreated.run(); !s) return s;
             it = customers.emplace(v.text, id).first;
             ++report.customersCreated;
         }
@@ -455,7 +454,9 @@ core::Status Importer::Impl::processRow() {
     // Existing record?
     int64_t existing = 0;
     Stmt* find = nullptr;
-    if (options.matchOn == MatchOn::Email && writer.emailField >= 0) {
+    if (tableWasEmpty) {
+        // Nothing to find: duplicates within the file were caught above.
+    } else if (options.matchOn == MatchOn::Email && writer.emailField >= 0) {
         find = &writer.findByEmail;
         find->reset();
         find->bind(1, std::string_view(values[static_cast<size_t>(writer.emailField)].text));
@@ -463,14 +464,16 @@ core::Status Importer::Impl::processRow() {
         find = &writer.findByKey;
         find->reset();
         find->bind(1, std::string_view(values[static_cast<size_t>(writer.keyField)].text));
-    } else {
+    } else if (writer.campaignField >= 0) {
         find = &writer.findContact;
         find->reset();
         find->bind(1, campaignRef.i).bind(2, customerRef.i);
     }
-    if (find->step()) existing = find->columnInt(0);
-    else if (auto s = find->status(); !s) return s;
-    find->reset();
+    if (find != nullptr) {
+        if (find->step()) existing = find->columnInt(0);
+        else if (auto s = find->status(); !s) return s;
+        find->reset();
+    }
 
     auto valueOf = [&](int f) -> const Value& {
         if (f == writer.customerField) return customerRef;
@@ -494,9 +497,6 @@ core::Status Importer::Impl::processRow() {
             return {};
         }
         rowId = db->lastInsertRowId();
-        writer.logCreated.reset();
-        writer.logCreated.bind(1, undoId).bind(2, rowId);
-        if (auto s = writer.logCreated.run(); !s) return s;
         ++report.inserted;
     } else {
         if (options.mode == ImportMode::CreateOnly) {
@@ -594,6 +594,10 @@ core::Result<std::unique_ptr<Importer>> Importer::begin(Db& db, std::string_view
     log->bind(1, std::string_view("{}"));
     if (auto s = log->run(); !s) return s.error();
     d.undoId = db.lastInsertRowId();
+    auto mark = [&db](const std::string& sql) { return db.queryInt(sql).value_or_empty(); };
+    d.ownRowidBefore = mark(std::string("SELECT coalesce(max(rowid), 0) FROM ") + info.table);
+    d.customerRowidBefore = mark("SELECT coalesce(max(rowid), 0) FROM customers");
+    d.tableWasEmpty = d.ownRowidBefore == 0;
 
     d.values.resize(info.fields.size());
     d.reader = core::CsvReader(data, d.shape.delimiter);
@@ -634,7 +638,18 @@ core::Result<ImportReport> Importer::finish() {
         core::JsonWriter w;
         w.beginObject().field("entity", entityInfo(d.entity).name).field("file", d.options.fileName)
             .field("inserted", d.report.inserted).field("updated", d.report.updated)
-            .field("customersCreated", d.report.customersCreated).endObject();
+            .field("customersCreated", d.report.customersCreated);
+        // The rowids this import created, per table: [first, last].
+        w.key("created").beginObject();
+        const std::string own = entityInfo(d.entity).table;
+        const int64_t ownAfter = d.db->queryInt("SELECT coalesce(max(rowid), 0) FROM " + own).value_or_empty();
+        if (ownAfter > d.ownRowidBefore) w.key(own).beginArray().value(d.ownRowidBefore + 1).value(ownAfter).endArray();
+        if (own != "customers") {
+            const int64_t after = d.db->queryInt("SELECT coalesce(max(rowid), 0) FROM customers").value_or_empty();
+            if (after > d.customerRowidBefore) w.key("customers").beginArray().value(d.customerRowidBefore + 1).value(after).endArray();
+        }
+        w.endObject();
+        w.endObject();
         auto stmt = Stmt::prepare(*d.db, "UPDATE undo_log SET payload = ? WHERE id = ?");
         if (!stmt) return stmt.error();
         stmt->bind(1, std::string_view(w.str())).bind(2, d.undoId);
@@ -794,10 +809,11 @@ core::Status undoLastImport(Db& db) {
         if (auto s = stmt->run(); !s) return s;
     }
     for (const char* table : {"campaign_contacts", "survey_responses", "interactions", "orders", "campaigns", "customers"}) {
-        auto del = Stmt::prepare(db, std::string("DELETE FROM ") + table + " WHERE rowid IN (SELECT row_id FROM undo_rows WHERE undo_id = ? AND table_name = '" +
-                                         table + "' AND old_values IS NULL)");
+        auto del = Stmt::prepare(db, std::string("DELETE FROM ") + table + " WHERE rowid BETWEEN"
+                                         " (SELECT json_extract(payload, '$.created.' || ?2 || '[0]') FROM undo_log WHERE id = ?1) AND"
+                                         " (SELECT json_extract(payload, '$.created.' || ?2 || '[1]') FROM undo_log WHERE id = ?1)");
         if (!del) return del.error();
-        del->bind(1, last->undoId);
+        del->bind(1, last->undoId).bind(2, std::string_view(table));
         if (auto s = del->run(); !s) return s;
     }
     auto drop = Stmt::prepare(db, "DELETE FROM undo_log WHERE id = ?");
