@@ -30,11 +30,16 @@ void refreshCounts(AppState& app) {
     ++app.dataVersion;
 }
 
-core::Status clearAllData(AppState& app) {
+core::Status checkWritable(const AppState& app) {
     if (!app.store) return core::makeError("The database is not open.");
-    if (app.runner.active) return core::makeError("Wait for the running task to finish, or cancel it, first.");
     if (app.storage == StorageState::ReadOnly)
-        return core::makeError("This tab is read-only: delete data in the tab that saves, or take over editing.");
+        return core::makeError("This tab is read-only: make changes in the tab that saves, or choose \"Edit in this tab\" in the Data view.");
+    return {};
+}
+
+core::Status clearAllData(AppState& app) {
+    if (auto s = checkWritable(app); !s) return s;
+    if (app.runner.active) return core::makeError("Wait for the running task to finish, or cancel it, first.");
     auto status = app.store->clearAll();
     refreshCounts(app);
     return status;

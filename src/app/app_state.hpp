@@ -80,6 +80,10 @@ struct AppState {
 core::Status openStorage(AppState& app, const std::string& path, StorageState openState,
                          const store::StoreOptions& options = {});
 void refreshCounts(AppState& app);
+// Whether this tab may change data: the database is open and this tab saves (another tab
+// holds the writer lock otherwise). The error says what to do.
+core::Status checkWritable(const AppState& app);
+
 // Deletes every record (one transaction); refused while a job runs or in a read-only tab.
 core::Status clearAllData(AppState& app);
 

@@ -120,9 +120,9 @@ void startNewCustomer(AppState& app) {
 
 bool saveCustomerEdit(AppState& app) {
     CustomerBrowser& b = app.customers;
-    if (!b.edit || !app.store) return false;
-    if (app.storage == StorageState::ReadOnly) {
-        b.edit->saveError = "This tab is read-only: edit in the tab that saves, or take over editing in the Data view.";
+    if (!b.edit) return false;
+    if (auto s = checkWritable(app); !s) {
+        b.edit->saveError = s.error().message;
         return false;
     }
     CustomerEdit& e = *b.edit;
@@ -153,8 +153,7 @@ bool saveCustomerEdit(AppState& app) {
 }
 
 void deleteCustomers(AppState& app, const std::vector<int64_t>& ids) {
-    if (!app.store) return;
-    if (app.storage == StorageState::ReadOnly) { app.lastError = "This tab is read-only: delete in the tab that saves."; return; }
+    if (auto s = checkWritable(app); !s) { fail(app, s.error()); return; }
     auto undo = store::deleteCustomers(app.store->db(), ids);
     if (!undo) { fail(app, undo.error()); return; }
     for (const int64_t id : ids) app.customers.selected.erase(id);
@@ -163,7 +162,7 @@ void deleteCustomers(AppState& app, const std::vector<int64_t>& ids) {
 }
 
 void undoCustomerDeletion(AppState& app, int64_t undoId) {
-    if (!app.store) return;
+    if (auto s = checkWritable(app); !s) { fail(app, s.error()); return; }
     if (auto s = store::undoDeletion(app.store->db(), undoId); !s) fail(app, s.error());
     refreshCounts(app);
 }

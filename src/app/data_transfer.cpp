@@ -51,9 +51,7 @@ private:
 
 core::Result<uint64_t> launch(AppState& app, std::shared_ptr<const std::string> bytes, const std::string& fileName,
                               store::Entity entity, store::ImportOptions options) {
-    if (!app.store) return core::makeError("The database is not open.");
-    if (app.storage == StorageState::ReadOnly)
-        return core::makeError("This tab is read-only: import in the tab that saves, or take over editing in the Data view.");
+    if (auto s = checkWritable(app); !s) return s.error();
     if (app.runner.active) return core::makeError("Another task is running. Wait for it or cancel it first.");
     options.fileName = fileName;
     auto importer = store::Importer::begin(app.store->db(), *bytes, entity, options);
@@ -116,9 +114,8 @@ core::Result<uint64_t> startImportJob(AppState& app, std::string fileName, std::
 }
 
 core::Status undoLastImport(AppState& app) {
-    if (!app.store) return core::makeError("The database is not open.");
+    if (auto s = checkWritable(app); !s) return s;
     if (app.runner.active) return core::makeError("Wait for the running task to finish first.");
-    if (app.storage == StorageState::ReadOnly) return core::makeError("This tab is read-only.");
     auto status = store::undoLastImport(app.store->db());
     refreshCounts(app);
     return status;
@@ -150,9 +147,8 @@ void openRestoreFile(AppState& app, std::string fileName, std::string bytes) {
 
 core::Status confirmRestore(AppState& app) {
     if (!app.pendingRestore) return core::makeError("Choose a backup file first.");
-    if (!app.store) return core::makeError("The database is not open.");
+    if (auto s = checkWritable(app); !s) return s;
     if (app.runner.active) return core::makeError("Wait for the running task to finish first.");
-    if (app.storage == StorageState::ReadOnly) return core::makeError("This tab is read-only: restore in the tab that saves.");
     auto status = store::restoreBackup(app.store->db(), app.pendingRestore->bytes);
     app.pendingRestore.reset();
     app.importSession.reset();

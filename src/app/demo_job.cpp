@@ -60,9 +60,7 @@ private:
 }  // namespace
 
 core::Result<std::unique_ptr<Job>> makeDemoJob(AppState& app, const store::DemoOptions& options) {
-    if (!app.store) return core::makeError("The database is not open.");
-    if (app.storage == StorageState::ReadOnly)
-        return core::makeError("This tab is read-only: load demo data in the tab that saves, or take over editing in the Data view.");
+    if (auto s = checkWritable(app); !s) return s.error();
     auto gen = store::DemoGenerator::begin(app.store->db(), options);
     if (!gen) return gen.error();
     return std::unique_ptr<Job>(new DemoJob(std::move(*gen), options));
