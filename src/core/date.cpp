@@ -80,10 +80,33 @@ std::optional<Timestamp> parseIsoTimestamp(std::string_view text) {
     return seconds + hh * 3600 + mm * 60 + ss;
 }
 
+namespace {
+
+// Writes `value` as exactly `width` digits (zero-padded) at out; no printf: this runs
+// once per date cell of an import.
+char* putDigits(char* out, int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+    return out + width;
+}
+
+}  // namespace
+
 std::string formatIsoDate(CivilDate d) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
-    return buf;
+    if (d.year < 0 || d.year > 9999) {  // outside what the app stores; never truncated
+        char wide[32];
+        std::snprintf(wide, sizeof wide, "%04d-%02d-%02d", d.year, d.month, d.day);
+        return wide;
+    }
+    char buf[10];
+    char* p = putDigits(buf, d.year, 4);
+    *p++ = '-';
+    p = putDigits(p, d.month, 2);
+    *p++ = '-';
+    putDigits(p, d.day, 2);
+    return std::string(buf, sizeof buf);
 }
 
 std::string formatIsoDateOf(Timestamp seconds) {
@@ -96,12 +119,16 @@ std::string formatIsoTimestamp(Timestamp seconds) {
     int64_t days = seconds / kSecondsPerDay;
     int64_t rest = seconds % kSecondsPerDay;
     if (rest < 0) { rest += kSecondsPerDay; --days; }
-    const CivilDate d = civilFromDays(days);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", d.year, d.month, d.day,
-                  static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
-                  static_cast<int>(rest % 60));
-    return buf;
+    std::string out = formatIsoDate(civilFromDays(days));
+    char buf[9];
+    char* p = buf;
+    *p++ = 'T';
+    p = putDigits(p, rest / 3600, 2);
+    *p++ = ':';
+    p = putDigits(p, rest / 60 % 60, 2);
+    *p++ = ':';
+    putDigits(p, rest % 60, 2);
+    return out.append(buf, sizeof buf);
 }
 
 }  // namespace rapport::core

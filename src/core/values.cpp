@@ -25,6 +25,34 @@ std::string_view stripCurrency(std::string_view t) {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
+// "123.45" with at most 15 significant digits and no exponent: the digits as an integer
+// and the power of ten are both exact doubles, so one division gives the correctly
+// rounded value, the same double strtod returns (Clinger's fast path). strtod does the
+// rest; in wasm it is slow, since it works in 128-bit long doubles emulated in software.
+std::optional<double> parsePlainDecimal(std::string_view t) {
+    static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    int64_t mantissa = 0;
+    int digits = 0, fraction = -1;  // fraction: digits after the point, -1 before it
+    for (const char c : t) {
+        if (c == '.') {
+            if (fraction >= 0) return std::nullopt;
+            fraction = 0;
+            continue;
+        }
+        if (!isDigit(c)) return std::nullopt;
+        if (mantissa == 0 && c == '0') {
+            if (fraction >= 0) ++fraction;  // leading zeros count only as places
+            continue;
+        }
+        if (++digits > 15) return std::nullopt;
+        mantissa = mantissa * 10 + (c - '0');
+        if (fraction >= 0) ++fraction;
+    }
+    if (fraction > 15) return std::nullopt;
+    const double value = static_cast<double>(mantissa);
+    return fraction > 0 ? value / kPow10[fraction] : value;
+}
+
 }  // namespace
 
 std::optional<double> parseNumber(std::string_view text, bool decimalComma) {
@@ -71,6 +99,7 @@ std::optional<double> parseNumber(std::string_view text, bool decimalComma) {
     }
     if (!seenDigit) return std::nullopt;
     if (digitsSinceGroup >= 0 && !seenDecimal && digitsSinceGroup != 3) return std::nullopt;
+    if (const auto fast = parsePlainDecimal(clean)) return negative ? -*fast : *fast;
     char* end = nullptr;
     const double value = std::strtod(clean.c_str(), &end);
     if (end == clean.c_str() || *end != '\0' || !std::isfinite(value)) return std::nullopt;

@@ -44,6 +44,10 @@ TEST_CASE("ISO dates parse and format") {
         CHECK(formatIsoTimestamp(*t) == "2024-03-05T14:07:09");
         CHECK(parseIsoTimestamp("2024-03-05 14:07:09") == t);
     }
+    SUBCASE("years outside 0000-9999 are written whole") {
+        CHECK(formatIsoDate({12345, 1, 2}) == "12345-01-02");
+        CHECK(formatIsoDate({987, 11, 30}) == "0987-11-30");
+    }
     SUBCASE("before 1970") {
         auto t = parseIsoTimestamp("1965-07-01T06:30:00");
         REQUIRE(t.has_value());
