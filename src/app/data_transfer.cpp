@@ -16,10 +16,16 @@ public:
     std::string title() const override { return "Importing " + fileName_; }
 
     core::Result<bool> run(AppState&, Clock::time_point deadline) override {
+        // After the last row, one more frame shows "Finishing" before finish() builds the
+        // indexes and commits, which takes a moment on a large file.
+        if (rowsDone_) return false;
         do {
-            auto more = importer_->step(500);
+            auto more = importer_->step(64);
             if (!more) return more.error();
-            if (!*more) return false;
+            if (!*more) {
+                rowsDone_ = true;
+                return true;
+            }
         } while (Clock::now() < deadline);
         return true;
     }
@@ -28,6 +34,7 @@ public:
 
     std::string detail() const override {
         const store::ImportReport& r = importer_->report();
+        if (rowsDone_) return "Finishing: " + core::formatCount(r.rows) + " rows read, building indexes and saving";
         return core::formatCount(r.rows) + " rows read, " + core::formatCount(static_cast<int64_t>(r.rejected.size())) + " rejected";
     }
 
@@ -47,6 +54,7 @@ private:
     std::unique_ptr<store::Importer> importer_;
     std::shared_ptr<const std::string> bytes_;  // the importer reads from these
     std::string fileName_;
+    bool rowsDone_ = false;
 };
 
 core::Result<uint64_t> launch(AppState& app, std::shared_ptr<const std::string> bytes, const std::string& fileName,

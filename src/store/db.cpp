@@ -115,6 +115,12 @@ Status Stmt::status() const {
     return errorFrom(db_, lastCode_, "step");
 }
 
+bool Stmt::violatedUniqueness() const {
+    if ((lastCode_ & 0xff) != SQLITE_CONSTRAINT) return false;
+    const int extended = sqlite3_extended_errcode(db_);
+    return extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
 Status Stmt::run() {
     while (step()) {
     }

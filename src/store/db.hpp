@@ -83,6 +83,8 @@ public:
     // Steps to completion (for statements that return no rows).
     Status run();
     Status status() const;
+    // The last step failed because a row would break a UNIQUE or PRIMARY KEY constraint.
+    bool violatedUniqueness() const;
     void reset();
 
     int64_t columnInt(int column) const;

@@ -334,11 +334,17 @@ struct Importer::Impl {
     ImportReport report;
     size_t notListed = 0;
     std::unordered_map<std::string, int64_t> customers, campaigns;  // external id -> id
-    std::unordered_set<std::string> seenKeys;
+    std::unordered_set<std::string> seenEmails;   // matching on email: the emails seen
+    std::unordered_set<int64_t> seenExisting;     // rows that existed before and were matched
     // Created rows are not logged one by one: they are the rowids past these marks
     // (rowids grow within the one transaction), recorded as ranges at the end.
     int64_t ownRowidBefore = 0, customerRowidBefore = 0;
     bool tableWasEmpty = false;  // then nothing can exist but rows of this very file
+    // Into an empty table, the table's secondary indexes are dropped for the import and
+    // built again at the end: one sort instead of a random B-tree insert per row, which
+    // more than halves the time of a large import. Inside the transaction, so a cancelled
+    // import gets them back with everything else. (name, CREATE statement from our schema)
+    std::vector<std::pair<std::string, std::string>> droppedIndexes;
     std::vector<std::string> row;
     std::vector<Value> values;
     bool done = false;
@@ -408,17 +414,18 @@ core::Status Importer::Impl::processRow() {
         return {};
     }
 
-    // Duplicates within the file.
-    std::string key;
-    if (options.matchOn == MatchOn::Email && writer.emailField >= 0) key = values[static_cast<size_t>(writer.emailField)].text;
-    else if (writer.keyField >= 0) key = values[static_cast<size_t>(writer.keyField)].text;
-    else key = values[static_cast<size_t>(writer.campaignField)].text + '\x1f' + values[static_cast<size_t>(writer.customerField)].text;
-    if (!seenKeys.insert(key).second) {
-        const int keyField = options.matchOn == MatchOn::Email && writer.emailField >= 0 ? writer.emailField
-                             : writer.keyField >= 0 ? writer.keyField : writer.customerField;
-        reject(line, columnOfField(keyField), values[static_cast<size_t>(keyField)].text, "duplicate id in this file");
+    // Duplicates within the file, when matched on email: no index can tell (emails need
+    // not be unique), so the keys seen are kept. Ids are checked below, through the
+    // table itself, which is cheaper than a set of every key of a large file.
+    const bool emailKeyed = options.matchOn == MatchOn::Email && writer.emailField >= 0;
+    if (emailKeyed && !seenEmails.insert(values[static_cast<size_t>(writer.emailField)].text).second) {
+        reject(line, columnOfField(writer.emailField), values[static_cast<size_t>(writer.emailField)].text, "duplicate id in this file");
         return {};
     }
+    auto rejectDuplicate = [&] {
+        const int keyField = writer.keyField >= 0 ? writer.keyField : writer.customerField;
+        reject(line, columnOfField(keyField), values[static_cast<size_t>(keyField)].text, "duplicate id in this file");
+    };
 
     // References: the customer (created when unknown, if allowed) and the campaign.
     Value customerRef, campaignRef;
@@ -474,6 +481,13 @@ core::Status Importer::Impl::processRow() {
         else if (auto s = find->status(); !s) return s;
         find->reset();
     }
+    // A row this file created, or one it already matched: the key came before in the file.
+    if (existing != 0 && (existing > ownRowidBefore || !seenExisting.insert(existing).second)) {
+        if (emailKeyed) reject(line, columnOfField(writer.emailField), values[static_cast<size_t>(writer.emailField)].text,
+                               "duplicate id in this file");
+        else rejectDuplicate();
+        return {};
+    }
 
     auto valueOf = [&](int f) -> const Value& {
         if (f == writer.customerField) return customerRef;
@@ -493,7 +507,9 @@ core::Status Importer::Impl::processRow() {
         int i = 1;
         for (const int f : writer.insertFields) bindValue(ins, i++, valueOf(f));
         if (auto s = ins.run(); !s) {
-            reject(line, -1, "", "could not be saved: " + s.error().message);
+            // Into a table that was empty, a clash can only be with an earlier row of this file.
+            if (ins.violatedUniqueness() && !emailKeyed) rejectDuplicate();
+            else reject(line, -1, "", "could not be saved: " + s.error().message);
             return {};
         }
         rowId = db->lastInsertRowId();
@@ -598,6 +614,19 @@ core::Result<std::unique_ptr<Importer>> Importer::begin(Db& db, std::string_view
     d.ownRowidBefore = mark(std::string("SELECT coalesce(max(rowid), 0) FROM ") + info.table);
     d.customerRowidBefore = mark("SELECT coalesce(max(rowid), 0) FROM customers");
     d.tableWasEmpty = d.ownRowidBefore == 0;
+    if (d.tableWasEmpty) {
+        // Indexes SQLite made for UNIQUE and PRIMARY KEY constraints have no SQL and stay:
+        // they are what reports a duplicate id.
+        auto list = Stmt::prepare(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL");
+        if (!list) return list.error();
+        list->bind(1, std::string_view(info.table));
+        while (list->step()) d.droppedIndexes.emplace_back(list->columnText(0), list->columnText(1));
+        if (auto s = list->status(); !s) return s.error();
+        for (const auto& index : d.droppedIndexes) {
+            // The name comes from sqlite_master (our own schema), quoted as an identifier.
+            if (auto s = db.exec("DROP INDEX \"" + index.first + "\""); !s) return s.error();
+        }
+    }
 
     d.values.resize(info.fields.size());
     d.reader = core::CsvReader(data, d.shape.delimiter);
@@ -629,6 +658,10 @@ core::Result<ImportReport> Importer::finish() {
         auto more = step(100000);
         if (!more) return more.error();
     }
+    for (const auto& index : d.droppedIndexes) {
+        if (auto s = d.db->exec(index.second); !s) return s.error();
+    }
+    d.droppedIndexes.clear();
     if (d.notListed > 0) {
         d.report.rejected.push_back({0, "", "", "and " + core::formatCount(static_cast<int64_t>(d.notListed)) + " more rejected rows not listed"});
     }
