@@ -11,7 +11,6 @@
 #include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
-#include <imgui_impl_opengl3.h>
 
 #include <chrono>
 #include <cmath>
@@ -22,6 +21,7 @@
 #include "platform/app_host.hpp"
 #include "platform/browser.hpp"
 #include "platform/files.hpp"
+#include "platform/gl_renderer_web.hpp"
 #include "platform/persistence.hpp"
 #include "ui/fonts.hpp"
 #include "ui/shell.hpp"
@@ -40,6 +40,7 @@ struct Host {
     rapport::app::View syncedView = rapport::app::View::Overview;
     rapport::app::Theme syncedTheme = rapport::app::Theme::Light;
     bool readySent = false;
+    double frameStartMs = 0;  // emscripten_get_now() at the start of the last frame
 };
 Host gHost;
 
@@ -62,8 +63,7 @@ void syncCanvas(AppState& app) {
         gHost.scale = scale;
         const std::string warning = ui::loadFonts(kFonts, scale);
         if (!warning.empty()) app.lastError = warning;
-        ImGui_ImplOpenGL3_DestroyFontsTexture();
-        ImGui_ImplOpenGL3_CreateFontsTexture();
+        platform::createUiFontTexture();
         ui::applyTheme(app.theme, scale);
     }
 }
@@ -81,13 +81,35 @@ void syncBrowser(AppState& app) {
     }
 }
 
+// Long work between frames too: while a job runs, a MessageChannel loop gives it ~10 ms
+// slices between animation frames, so the job uses the time frames leave idle (drawing
+// takes ~1 ms of the interval) instead of only its slice per frame. Input and storage
+// callbacks run between slices. When a frame is overdue the loop waits for it, so the
+// page keeps drawing at 30 frames a second or more; a hidden tab draws nothing, so there
+// the slices simply go on. rapport_job_slice answers 1 (post again), 2 (wait for the next
+// frame, then go on) or 0 (no job left).
+EM_JS(void, js_pump_jobs, (), {
+    if (Module.rapportJobPump) return;
+    const channel = new MessageChannel();
+    Module.rapportJobPump = channel;
+    const post = () => channel.port2.postMessage(0);
+    channel.port1.onmessage = () => {
+        const next = Module._rapport_job_slice(document.hidden ? 1 : 0);
+        if (next === 1) post();
+        else if (next === 2) requestAnimationFrame(post);
+        else Module.rapportJobPump = null;
+    };
+    post();
+});
+
 void frame() {
     const auto start = std::chrono::steady_clock::now();
+    gHost.frameStartMs = emscripten_get_now();
     AppState& app = platform::appState();
 
     syncCanvas(app);
-    rapport::app::runJobs(app);  // long work advances by one ~10 ms slice per frame
-    ImGui_ImplOpenGL3_NewFrame();
+    rapport::app::runJobs(app);  // long work advances by one ~10 ms slice per frame...
+    if (app.runner.active) js_pump_jobs();  // ...and between frames
     ImGui_ImplGlfw_NewFrame();
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(static_cast<float>(gHost.bufferWidth), static_cast<float>(gHost.bufferHeight));
@@ -101,7 +123,7 @@ void frame() {
     const ImVec4 bg = ui::palette().appBg;
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    platform::renderUi(ImGui::GetDrawData(), gHost.bufferWidth, gHost.bufferHeight);
     syncBrowser(app);
     platform::updatePersistentStorage(app);
     platform::updateFiles(app);
@@ -113,6 +135,16 @@ void frame() {
         gHost.readySent = true;
         platform::notifyReady();
     }
+}
+
+// One slice of the running job between frames (js_pump_jobs).
+extern "C" EMSCRIPTEN_KEEPALIVE int rapport_job_slice(int pageHidden) {
+    AppState& app = platform::appState();
+    if (!app.runner.active) return 0;
+    constexpr double kFrameDueMs = 1000.0 / 30.0;
+    if (pageHidden == 0 && emscripten_get_now() - gHost.frameStartMs > kFrameDueMs) return 2;
+    rapport::app::runJobs(app);
+    return app.runner.active ? 1 : 0;
 }
 
 // Called by the page when the hash changes (a link, the back button, a typed URL).
@@ -149,7 +181,11 @@ bool startUp() {
     io.IniFilename = nullptr;  // layout is ours; nothing to persist in imgui.ini
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui_ImplGlfw_InitForOpenGL(gHost.window, true);
-    ImGui_ImplOpenGL3_Init("#version 300 es");
+    if (!platform::initUiRenderer()) {
+        platform::notifyFatal("This browser could not prepare WebGL2 drawing, which Rapport needs. "
+                              "Use a current version of Chrome, Edge, Firefox or Safari.");
+        return false;
+    }
 
     const std::string theme = platform::storedTheme();
     app.theme = theme == "dark" || (theme.empty() && platform::systemPrefersDark()) ? rapport::app::Theme::Dark
