@@ -13,7 +13,7 @@ RUNS=${1:-5}
 DATA=0
 [[ "${2:-}" == "--data" || "${1:-}" == "--data" ]] && DATA=1
 [[ "$RUNS" == "--data" ]] && RUNS=5
-run_setup
+run_setup --bench
 RAPPORT_SKIP_SETUP=1 scripts/build.sh >/dev/null
 configure_native
 cmake --build build/native --target rapport-headless -j"$JOBS" >/dev/null
@@ -33,6 +33,11 @@ s = json.load(sys.stdin)["uiTime"]
 print("ui mean %.3f p95 %.3f max %.3f ms over the last %d frames" % (s["mean"], s["p95"], s["max"], s["frames"]))'
 
 if [[ $DATA -eq 1 ]]; then
+  echo "== store without a browser: import of 1,000,000 order rows and demo data for 100,000 customers"
+  cmake --build build/native --target rapport_store_bench -j"$JOBS" >/dev/null
+  configure_web && cmake --build build/web --target rapport_store_bench -j"$JOBS" >/dev/null
+  echo "native:"; build/native/tests/rapport_store_bench
+  echo "wasm (Node):"; node --no-experimental-fetch build/web/tests/rapport_store_bench.js
   echo "== browser: data benchmarks"
   node tests/bench/data_bench.mjs --runs 3
 fi

@@ -15,8 +15,8 @@ use_emscripten_cache() {
   fi
 }
 
-run_setup() {
-  if [[ "${RAPPORT_SKIP_SETUP:-0}" != 1 ]]; then "$ROOT/scripts/setup.sh" || return 1; fi
+run_setup() {  # [--bench]
+  if [[ "${RAPPORT_SKIP_SETUP:-0}" != 1 ]]; then "$ROOT/scripts/setup.sh" "$@" || return 1; fi
   use_emscripten_cache
 }
 

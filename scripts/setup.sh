@@ -4,6 +4,7 @@
 # to do takes a few seconds. Fetched sources go to third_party/ (ignored by git).
 #
 #   scripts/setup.sh            install what is missing
+#   scripts/setup.sh --bench    also what the benchmarks compare against (scikit-learn, pandas)
 #   scripts/setup.sh --check    only report what is missing (exit 1 if anything is)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,14 +23,25 @@ APT_PINNED=(
   "fonts-font-awesome=5.0.10+really4.7.0~dfsg-4.1"
 )
 APT_UNPINNED=(chromium dpkg-dev tcl gzip python3 cmake g++ make ca-certificates sqlite3)
+# Only for scripts/bench.sh: the reference figures (Debian's Python 3, /usr/bin/python3).
+APT_BENCH=(
+  "python3-sklearn=1.2.1+dfsg-1"
+  "python3-pandas=1.5.3+dfsg-2"
+)
 CHROMIUM_MIN_MAJOR=120
 # Source packages from Debian 13 (trixie): upstream versions are pinned, the Debian
 # revision may move with security updates.
 IMGUI_SRC=imgui IMGUI_VERSION=1.90.1
 SQLITE_SRC=sqlite3 SQLITE_VERSION=3.46.1
 
-CHECK_ONLY=0
-[[ "${1:-}" == "--check" ]] && CHECK_ONLY=1
+CHECK_ONLY=0 BENCH=0
+for arg in "$@"; do
+  case "$arg" in
+    --check) CHECK_ONLY=1 ;;
+    --bench) BENCH=1 ;;
+  esac
+done
+[[ $BENCH -eq 1 ]] && APT_PINNED+=("${APT_BENCH[@]}")
 SUDO=""
 [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
