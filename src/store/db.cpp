@@ -105,6 +105,11 @@ Stmt& Stmt::bind(int index, std::string_view text) {
     return *this;
 }
 
+Stmt& Stmt::bindStatic(int index, std::string_view text) {
+    sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+    return *this;
+}
+
 bool Stmt::step() {
     lastCode_ = sqlite3_step(stmt_);
     return lastCode_ == SQLITE_ROW;

@@ -75,6 +75,9 @@ public:
     Stmt& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
     Stmt& bind(int index, double value);
     Stmt& bind(int index, std::string_view text);
+    // Binds without a copy: `text` must stay unchanged until the statement is reset or
+    // run again (for hot loops that keep their values in place, such as import).
+    Stmt& bindStatic(int index, std::string_view text);
     Stmt& bindNull(int index);
 
     // Advances: true while a row is available, false when done. A failure is kept and

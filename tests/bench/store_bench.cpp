@@ -66,10 +66,19 @@ int main(int argc, char** argv) {
         auto st = store::Store::open(file.name, store::StoreOptions{store::kPageVfsName});
         if (!st) { std::fprintf(stderr, "%s\n", st.error().message.c_str()); return 1; }
         const auto t0 = Clock::now();
-        auto report = store::importCsv(st->db(), csv, store::Entity::Orders, store::ImportOptions{});
+        auto importer = store::Importer::begin(st->db(), csv, store::Entity::Orders, store::ImportOptions{});
+        if (!importer) { std::fprintf(stderr, "%s\n", importer.error().message.c_str()); return 1; }
+        while (true) {
+            auto more = (*importer)->step(10000);
+            if (!more) { std::fprintf(stderr, "%s\n", more.error().message.c_str()); return 1; }
+            if (!*more) break;
+        }
+        const double rowsDone = secondsSince(t0);
+        auto report = (*importer)->finish();  // builds the indexes and commits
         const double s = secondsSince(t0);
         if (!report || !report->rejected.empty()) { std::fprintf(stderr, "import failed\n"); return 1; }
-        std::printf("import %lld order rows: %.3f s, %.0f rows/s\n", static_cast<long long>(orders), s, orders / s);
+        std::printf("import %lld order rows: %.3f s, %.0f rows/s (rows %.3f s, indexes and commit %.3f s)\n",
+                    static_cast<long long>(orders), s, orders / s, rowsDone, s - rowsDone);
     }
     if (demo > 0) {
         PageDb file("demo-bench.db");

@@ -290,3 +290,33 @@ TEST_CASE("no byte sequence crashes the importer") {
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("store") {
+
+TEST_CASE("an import leaves foreign keys enforced, whether it commits, is cancelled or is dropped") {
+    // The importer turns the per-row foreign key check off for its transaction.
+    Store store = freshStore();
+    Db& db = store.db();
+    const std::string orders = "order_id,customer_id,ordered_at,amount\nO1,C1,2024-01-02,5\nO2,C2,2024-01-03,6\n";
+    mustImport(db, orders, Entity::Orders);
+    CHECK(count(db, "PRAGMA foreign_keys") == 1);
+    CHECK(count(db, "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id") == 2);
+    {
+        auto importer = Importer::begin(db, "order_id,customer_id,ordered_at,amount\nO3,C3,2024-01-04,7\n", Entity::Orders, {});
+        REQUIRE(importer);
+        CHECK((*importer)->step(10));
+        (*importer)->cancel();
+    }
+    CHECK(count(db, "PRAGMA foreign_keys") == 1);
+    {
+        auto importer = Importer::begin(db, "order_id,customer_id,ordered_at,amount\nO4,C4,2024-01-05,8\n", Entity::Orders, {});
+        REQUIRE(importer);
+    }  // dropped unfinished: rolled back
+    CHECK(count(db, "PRAGMA foreign_keys") == 1);
+    CHECK(count(db, "SELECT count(*) FROM orders") == 2);
+    CHECK(count(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+    // Enforced again: an order for a customer that does not exist is refused.
+    CHECK_FALSE(db.exec("INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('X', 999, '2024-01-01', 1)"));
+}
+
+}  // TEST_SUITE
