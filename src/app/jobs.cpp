@@ -14,6 +14,9 @@ void syncInfo(AppState& app) {
 
 void end(AppState& app, JobRecord record) {
     JobRunner& r = app.runner;
+    const uint64_t id = r.activeId;
+    record.workMs = std::chrono::duration<double, std::milli>(r.workTime + (Clock::now() - r.sliceBegan)).count();
+    record.wallMs = std::chrono::duration<double, std::milli>(Clock::now() - r.startedAt).count();
     r.records[r.activeId] = std::move(record);
     while (r.records.size() > kKeptRecords) r.records.erase(r.records.begin());
     r.active.reset();
@@ -21,6 +24,7 @@ void end(AppState& app, JobRecord record) {
     r.cancelRequested = false;
     refreshCounts(app);
     syncInfo(app);
+    if (r.onEnded != nullptr) r.onEnded(id);
 }
 }  // namespace
 
@@ -30,6 +34,7 @@ core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job) {
     r.activeId = r.nextId++;
     r.active = std::move(job);
     r.startedAt = Clock::now();
+    r.workTime = {};
     r.records[r.activeId] = JobRecord{};
     syncInfo(app);
     return r.activeId;
@@ -38,12 +43,13 @@ core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job) {
 void runJobs(AppState& app, Clock::duration budget) {
     JobRunner& r = app.runner;
     if (!r.active) return;
+    r.sliceBegan = Clock::now();
     if (r.cancelRequested) {
         r.active->cancel(app);
         end(app, JobRecord{JobState::Cancelled, {}, {}});
         return;
     }
-    auto more = r.active->run(app, Clock::now() + budget);
+    auto more = r.active->run(app, r.sliceBegan + budget);
     if (!more) {
         r.active->cancel(app);
         app.lastError = more.error().message;
@@ -51,6 +57,7 @@ void runJobs(AppState& app, Clock::duration budget) {
         return;
     }
     if (*more) {
+        r.workTime += Clock::now() - r.sliceBegan;
         syncInfo(app);
         return;
     }

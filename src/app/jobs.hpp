@@ -35,6 +35,8 @@ struct JobRecord {
     JobState state = JobState::Running;
     std::string resultJson;  // when Done
     std::string error;       // when Failed
+    double workMs = 0;       // time spent in the job's own work (its slices and finish)
+    double wallMs = 0;       // from start to end
 };
 
 struct JobRunner {
@@ -42,8 +44,13 @@ struct JobRunner {
     uint64_t activeId = 0;
     std::unique_ptr<Job> active;
     Clock::time_point startedAt;
+    Clock::duration workTime{};  // of the active job, in the slices before the current one
+    Clock::time_point sliceBegan;
     std::map<uint64_t, JobRecord> records;  // the most recent jobs
     bool cancelRequested = false;
+    // Told when a job ends (done, failed or cancelled), e.g. so the page can settle a
+    // Promise at once instead of polling.
+    void (*onEnded)(uint64_t id) = nullptr;
 };
 
 // Starts `job` unless one is running; returns its id, or an error for the user.

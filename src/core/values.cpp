@@ -57,6 +57,10 @@ std::optional<double> parsePlainDecimal(std::string_view t) {
 
 std::optional<double> parseNumber(std::string_view text, bool decimalComma) {
     std::string_view t = trim(text);
+    // Most cells are plain ("12.50", "3"): read them without the general path's copy.
+    if (!decimalComma && !t.empty() && isDigit(t.front())) {
+        if (const auto fast = parsePlainDecimal(t)) return fast;
+    }
     bool negative = false;
     if (!t.empty() && t.front() == '-') { negative = true; t = trim(t.substr(1)); }
     t = stripCurrency(t);
@@ -113,10 +117,17 @@ std::optional<int64_t> parseInteger(std::string_view text) {
 }
 
 std::optional<bool> parseFlag(std::string_view text) {
-    std::string t;
-    for (const char c : trim(text)) t.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-    if (t == "1" || t == "yes" || t == "y" || t == "true" || t == "t") return true;
-    if (t == "0" || t == "no" || t == "n" || t == "false" || t == "f") return false;
+    const std::string_view t = trim(text);
+    auto is = [t](std::string_view word) {
+        if (t.size() != word.size()) return false;
+        for (size_t i = 0; i < t.size(); ++i) {
+            const char c = t[i] >= 'A' && t[i] <= 'Z' ? static_cast<char>(t[i] - 'A' + 'a') : t[i];
+            if (c != word[i]) return false;
+        }
+        return true;
+    };
+    if (is("1") || is("yes") || is("y") || is("true") || is("t")) return true;
+    if (is("0") || is("no") || is("n") || is("false") || is("f")) return false;
     return std::nullopt;
 }
 

@@ -88,6 +88,9 @@ EMSCRIPTEN_KEEPALIVE const char* rapport_job_json(double id) {
     } else {
         w.field("state", rapport::app::jobStateName(it->second.state));
         if (!it->second.error.empty()) w.field("error", it->second.error);
+        if (it->second.state != rapport::app::JobState::Running) {
+            w.field("workMs", it->second.workMs).field("wallMs", it->second.wallMs);
+        }
     }
     w.endObject();
     gReply = w.str();

@@ -42,16 +42,31 @@
 
   const call = (name, returnType, argTypes, args) => Module.ccall(name, returnType, argTypes, args);
 
-  // Follows a job frame by frame until it ends.
+  // Jobs settle their Promise when the app says the job ended (rapport_job_ended, called
+  // from C++ in the same turn); a slow poll is the safety net.
+  const jobWaiters = new Map();  // id -> settle()
+  function settleJob(id) {
+    const settle = jobWaiters.get(id);
+    if (!settle) return;
+    const job = JSON.parse(call('rapport_job_json', 'string', ['number'], [id]));
+    if (job.state === 'running') return;
+    jobWaiters.delete(id);
+    settle(job);
+  }
+  Module.rapportJobEnded = settleJob;
   function waitForJob(id) {
     return new Promise((resolve, reject) => {
-      const poll = () => {
-        const job = JSON.parse(call('rapport_job_json', 'string', ['number'], [id]));
-        if (job.state === 'running') { requestAnimationFrame(poll); return; }
-        if (job.state === 'done') resolve(job.result);
+      jobWaiters.set(id, (job) => {
+        if (job.state === 'done') {
+          const result = job.result;
+          // How long it took: the job's own work, and from start to end (ms).
+          if (result && typeof result === 'object') result.timing = { workMs: job.workMs, wallMs: job.wallMs };
+          resolve(result);
+        }
         else reject(new Error(job.state === 'cancelled' ? 'Cancelled' : (job.error || 'The task failed')));
-      };
-      requestAnimationFrame(poll);
+      });
+      const poll = () => { if (jobWaiters.has(id)) { settleJob(id); setTimeout(poll, 250); } };
+      setTimeout(poll, 250);
     });
   }
 

@@ -181,7 +181,9 @@ var RapportStorage = (function () {
         job.buffers.push(HEAPU8.slice(ptr, ptr + chunkSize).buffer);
       }
       s.queue.push(job);
-      pump();
+      // IndexedDB copies every value again when it is put: after this turn, so the work
+      // that committed (an import, say) reports back before the storing starts.
+      setTimeout(pump, 0);
     },
     takeLoaded: function (index, ptr) {
       var buffer = s.loaded && s.loaded.get(index);
