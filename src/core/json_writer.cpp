@@ -70,6 +70,12 @@ JsonWriter& JsonWriter::value(std::string_view text) { separate(); appendJsonStr
 JsonWriter& JsonWriter::value(bool flag) { separate(); out_ += flag ? "true" : "false"; return *this; }
 JsonWriter& JsonWriter::null() { separate(); out_ += "null"; return *this; }
 
+JsonWriter& JsonWriter::raw(std::string_view json) {
+    separate();
+    out_ += json;
+    return *this;
+}
+
 JsonWriter& JsonWriter::value(int64_t number) {
     separate();
     out_ += std::to_string(number);

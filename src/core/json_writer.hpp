@@ -25,6 +25,8 @@ public:
     JsonWriter& value(int number) { return value(static_cast<int64_t>(number)); }
     JsonWriter& value(bool flag);
     JsonWriter& null();
+    // A value that is already JSON text (e.g. a parsed and checked saved document).
+    JsonWriter& raw(std::string_view json);
 
     // key(name).value(v) in one call.
     template <class T>
