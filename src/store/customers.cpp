@@ -56,6 +56,7 @@ std::string columnList() {
 struct Where {
     std::string sql;  // "" or " WHERE ..."
     std::vector<std::string> texts;  // bound in order
+    std::optional<int64_t> segmentId;  // bound after the texts
 };
 
 std::string likePattern(std::string_view text) {
@@ -92,6 +93,11 @@ Where whereFor(const CustomerFilter& f) {
         parts.push_back("c.id IN (SELECT value FROM json_each(?))");
         w.texts.push_back(idsJson(f.only));
     }
+    if (f.segmentId != 0) {
+        // Last, so its parameter follows every text parameter.
+        parts.push_back("c.id IN (SELECT customer_id FROM segment_members WHERE segment_id = ?)");
+        w.segmentId = f.segmentId;
+    }
     for (size_t i = 0; i < parts.size(); ++i) w.sql += (i == 0 ? " WHERE " : " AND ") + parts[i];
     return w;
 }
@@ -101,6 +107,7 @@ core::Result<Stmt> prepareWith(Db& db, const std::string& sql, const Where& w) {
     if (!stmt) return stmt.error();
     int i = 1;
     for (const std::string& t : w.texts) stmt->bind(i++, std::string_view(t));
+    if (w.segmentId) stmt->bind(i++, *w.segmentId);
     return stmt;
 }
 

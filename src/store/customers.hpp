@@ -28,6 +28,7 @@ struct CustomerFilter {
     std::string region, plan, channel;      // exact; "" for any
     std::string attribute, attributeValue;  // a custom attribute's exact value; "" for none
     std::vector<int64_t> only;              // only these ids (a selection or segment); empty: all
+    int64_t segmentId = 0;                  // only members of this saved segment; 0: any
 };
 
 struct CustomerSort {

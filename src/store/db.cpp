@@ -110,6 +110,12 @@ Stmt& Stmt::bindStatic(int index, std::string_view text) {
     return *this;
 }
 
+Stmt& Stmt::bindBlob(int index, std::string_view bytes) {
+    if (bytes.empty()) sqlite3_bind_zeroblob(stmt_, index, 0);  // a null pointer would bind NULL
+    else sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    return *this;
+}
+
 bool Stmt::step() {
     lastCode_ = sqlite3_step(stmt_);
     return lastCode_ == SQLITE_ROW;
@@ -157,6 +163,19 @@ std::string Stmt::columnText(int column) const {
     const auto* text = sqlite3_column_text(stmt_, column);
     if (text == nullptr) return {};
     return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::string_view Stmt::columnView(int column) const {
+    const auto* text = sqlite3_column_text(stmt_, column);
+    if (text == nullptr) return {};
+    return std::string_view(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::string Stmt::columnBlob(int column) const {
+    const void* bytes = sqlite3_column_blob(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);  // after column_blob, as SQLite asks
+    if (bytes == nullptr || size <= 0) return {};
+    return std::string(static_cast<const char*>(bytes), static_cast<size_t>(size));
 }
 
 // ---- Txn -----------------------------------------------------------------------------

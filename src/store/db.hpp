@@ -79,6 +79,8 @@ public:
     // run again (for hot loops that keep their values in place, such as import).
     Stmt& bindStatic(int index, std::string_view text);
     Stmt& bindNull(int index);
+    // Binds bytes as a BLOB (copied); an empty view gives an empty BLOB, not NULL.
+    Stmt& bindBlob(int index, std::string_view bytes);
 
     // Advances: true while a row is available, false when done. A failure is kept and
     // reported by status() (and by run()).
@@ -93,6 +95,11 @@ public:
     int64_t columnInt(int column) const;
     double columnDouble(int column) const;
     std::string columnText(int column) const;
+    // The text without a copy, valid until the next step() or reset() (for scans that
+    // must not allocate per row).
+    std::string_view columnView(int column) const;
+    // A BLOB's bytes ("" for NULL or an empty BLOB).
+    std::string columnBlob(int column) const;
     bool columnIsNull(int column) const;
     ColumnType columnType(int column) const;
     int columnCount() const;

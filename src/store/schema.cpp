@@ -126,7 +126,21 @@ CREATE TABLE import_mappings (
 );
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
+// Version 3: saved analysis results as named arrays (per-customer labels, coordinates,
+// the customer ids they belong to) in BLOBs beside their model_runs row, and the index
+// that finds a kind's latest run.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE model_run_arrays (
+  run_id INTEGER NOT NULL REFERENCES model_runs(id) ON DELETE CASCADE,
+  name   TEXT NOT NULL,
+  type   TEXT NOT NULL,  -- int32, int64, float32 or float64
+  data   BLOB NOT NULL,  -- the values, little-endian
+  PRIMARY KEY (run_id, name)
+) WITHOUT ROWID;
+CREATE INDEX model_runs_kind ON model_runs(kind, id);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kV1, kV2, kV3};
 
 }  // namespace
 

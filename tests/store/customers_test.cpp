@@ -6,6 +6,7 @@
 #include "store/demo_data.hpp"
 #include "store/export.hpp"
 #include "store/import.hpp"
+#include "store/segments.hpp"
 #include "store/store.hpp"
 
 using namespace rapport::store;
@@ -182,4 +183,33 @@ TEST_CASE("only the 20 most recent deletions are kept for undo") {
     CHECK(store->db().queryInt("SELECT count(DISTINCT undo_id) FROM undo_rows").value() == 20);
 }
 
+}  // TEST_SUITE
+
+TEST_SUITE("store") {
+TEST_CASE("the customer filter can keep only a saved segment's members") {
+    Store store = withCustomers();
+    Db& db = store.db();
+    const std::vector<int64_t> members = {1, 3, 4};
+    const int64_t segment = createSegment(db, "Picked", "{}", members).value();
+    CustomerFilter f;
+    f.segmentId = segment;
+    CHECK(customerIds(db, f, {}).value() == members);
+    CHECK(customerTotals(db, f).value().count == 3);
+    CHECK(customerTotals(db, f).value().churned == 1);  // Barbara
+
+    // Combined with the other filters (their texts are bound before the segment id).
+    f.region = "North";
+    f.search = "a";
+    CHECK(names(db, customerIds(db, f, {1, false}).value()) == std::vector<std::string>{"Ada Lovelace", "alan turing"});
+    f.attribute = "Tier";
+    f.attributeValue = "Gold";
+    f.only = {3, 2};
+    CHECK(customerIds(db, f, {}).value() == std::vector<int64_t>{3});
+    CHECK(customerTotals(db, f).value().count == 1);
+
+    CustomerFilter other;
+    other.segmentId = segment + 1;  // no such segment: nobody
+    CHECK(customerIds(db, other, {}).value().empty());
+    CHECK(customerTotals(db, other).value().count == 0);
+}
 }  // TEST_SUITE

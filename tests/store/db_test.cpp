@@ -26,6 +26,48 @@ TEST_CASE("bound values round-trip, including text that looks like SQL") {
     CHECK(db->queryInt("SELECT count(*) FROM t").value() == 1);
 }
 
+TEST_CASE("BLOBs round-trip byte for byte; an empty BLOB is not NULL") {
+    auto db = Db::open(":memory:");
+    REQUIRE(db);
+    REQUIRE(db->exec("CREATE TABLE b (k INTEGER, v BLOB)"));
+    std::string bytes;
+    for (int i = 0; i < 70000; ++i) bytes.push_back(static_cast<char>(i * 31));  // NULs and high bytes included
+    auto insert = Stmt::prepare(*db, "INSERT INTO b VALUES (?, ?)");
+    REQUIRE(insert);
+    insert->bind(1, int64_t{1}).bindBlob(2, bytes);
+    REQUIRE(insert->run());
+    insert->reset();
+    insert->bind(1, int64_t{2}).bindBlob(2, std::string_view());
+    REQUIRE(insert->run());
+    insert->reset();
+    insert->bind(1, int64_t{3}).bindNull(2);
+    REQUIRE(insert->run());
+    auto select = Stmt::prepare(*db, "SELECT v, typeof(v), length(v) FROM b ORDER BY k");
+    REQUIRE(select);
+    REQUIRE(select->step());
+    CHECK(select->columnBlob(0) == bytes);
+    CHECK(select->columnType(0) == ColumnType::Blob);
+    CHECK(select->columnInt(2) == 70000);
+    REQUIRE(select->step());
+    CHECK(select->columnBlob(0).empty());
+    CHECK(select->columnText(1) == "blob");
+    REQUIRE(select->step());
+    CHECK(select->columnBlob(0).empty());
+    CHECK(select->columnText(1) == "null");
+}
+
+TEST_CASE("a column's text can be read without a copy until the next step") {
+    auto db = Db::open(":memory:");
+    REQUIRE(db);
+    auto select = Stmt::prepare(*db, "SELECT 'caf\u00e9', NULL, 42, ''");
+    REQUIRE(select);
+    REQUIRE(select->step());
+    CHECK(select->columnView(0) == "caf\u00e9");
+    CHECK(select->columnView(1).empty());
+    CHECK(select->columnView(2) == "42");
+    CHECK(select->columnView(3).empty());
+}
+
 TEST_CASE("a transaction rolls back unless committed") {
     auto db = Db::open(":memory:");
     REQUIRE(db);

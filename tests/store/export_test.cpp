@@ -7,6 +7,7 @@
 #include "store/export.hpp"
 #include "store/import.hpp"
 #include "store/schema.hpp"
+#include "store/segments.hpp"
 #include "store/store.hpp"
 
 using namespace rapport::store;
@@ -124,4 +125,29 @@ TEST_CASE("restore refuses what is not a Rapport backup and changes nothing") {
     CHECK(store.db().queryInt("SELECT count(*) FROM customers WHERE external_id = 'keep'").value() == 1);
 }
 
+}  // TEST_SUITE
+
+TEST_SUITE("store") {
+TEST_CASE("exporting a segment's customers gives exactly its members") {
+    Store store = freshStore();
+    REQUIRE(generateDemo(store.db(), DemoOptions{80, 3}));
+    Db& db = store.db();
+    const std::vector<int64_t> chosen = {70, 5, 12, 5, 999};  // a duplicate and an id of no customer
+    const int64_t segment = createSegment(db, "Export me", "{}", chosen).value();
+    const std::vector<int64_t> members = segmentMembers(db, segment).value();
+    REQUIRE(members == std::vector<int64_t>{5, 12, 70});
+    const std::string csv = exportCsv(db, Entity::Customers, ExportFilter{members}).value();
+    std::vector<std::string> ids;  // the first field of each record after the header
+    size_t line = csv.find('\n') + 1;
+    while (line < csv.size()) {
+        ids.push_back(csv.substr(line, csv.find(',', line) - line));
+        line = csv.find('\n', line) + 1;
+    }
+    CHECK(ids == std::vector<std::string>{"C0000005", "C0000012", "C0000070"});
+    // Their orders too, and only theirs.
+    const std::string orders = exportCsv(db, Entity::Orders, ExportFilter{members}).value();
+    int64_t lines = 0;
+    for (const char c : orders) lines += c == '\n';
+    CHECK(lines == 1 + db.queryInt("SELECT count(*) FROM orders WHERE customer_id IN (5, 12, 70)").value());
+}
 }  // TEST_SUITE

@@ -13,7 +13,7 @@ TEST_CASE("a new database is migrated to the current schema version") {
     CHECK(store->db().queryInt("PRAGMA user_version").value() == currentSchemaVersion());
     for (const char* table : {"customers", "customer_attributes", "orders", "interactions", "survey_responses",
                               "campaigns", "campaign_contacts", "segments", "segment_members", "model_runs",
-                              "customer_scores", "undo_log"}) {
+                              "customer_scores", "undo_log", "undo_rows", "import_mappings", "model_run_arrays"}) {
         CAPTURE(table);
         auto stmt = Stmt::prepare(store->db(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
         REQUIRE(stmt);
@@ -101,5 +101,53 @@ TEST_CASE("a version 1 database migrates to the current version with its data in
     CHECK(db->queryInt("SELECT count(*) FROM customers WHERE name = 'Ada'").value() == 1);
     CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE name IN ('undo_rows', 'import_mappings')").value() == 2);
     CHECK(db->queryInt("SELECT count(*) FROM undo_log").value() == 1);
+}
+}  // TEST_SUITE
+
+TEST_SUITE("store") {
+TEST_CASE("databases at versions 0, 1 and 2 all migrate to version 3 with their data intact") {
+    CHECK(currentSchemaVersion() == 3);
+    for (int from = 0; from <= 2; ++from) {
+        CAPTURE(from);
+        auto db = Db::open(":memory:");
+        REQUIRE(db);
+        // Build the old version exactly as its release did.
+        std::string sql;
+        for (int v = 0; v < from; ++v) sql += std::string(migrations()[static_cast<size_t>(v)]) + ";";
+        REQUIRE(db->exec(sql + "PRAGMA user_version = " + std::to_string(from)));
+        if (from >= 1) {
+            REQUIRE(db->exec("INSERT INTO customers (id, external_id, name) VALUES (1, 'c1', 'Ada');"
+                             "INSERT INTO model_runs (id, kind, parameters, created_at) VALUES (7, 'rfm', '{\"a\":1}', '2024-01-01');"
+                             "INSERT INTO segments (id, name, created_at) VALUES (1, 'Best', '2024-01-01');"
+                             "INSERT INTO segment_members VALUES (1, 1)"));
+        }
+        if (from >= 2) REQUIRE(db->exec("INSERT INTO import_mappings VALUES ('a,b', 'customers', '{}', '2024-01-01')"));
+        REQUIRE(migrate(*db));
+        CHECK(db->queryInt("PRAGMA user_version").value() == 3);
+        CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE name IN ('undo_rows', 'import_mappings', 'model_run_arrays',"
+                           " 'model_runs_kind')").value() == 4);
+        if (from >= 1) {
+            CHECK(db->queryInt("SELECT count(*) FROM customers WHERE name = 'Ada'").value() == 1);
+            CHECK(db->queryInt("SELECT count(*) FROM model_runs WHERE id = 7 AND parameters = '{\"a\":1}'").value() == 1);
+            CHECK(db->queryInt("SELECT count(*) FROM segment_members").value() == 1);
+        }
+        if (from >= 2) CHECK(db->queryInt("SELECT count(*) FROM import_mappings").value() == 1);
+        // The new table works, and goes with its run.
+        REQUIRE(db->exec("INSERT INTO model_runs (id, kind, created_at) VALUES (8, 'kmeans', '2024-01-02');"
+                         "INSERT INTO model_run_arrays VALUES (8, 'labels', 'int32', x'01000000')"));
+        REQUIRE(db->exec("DELETE FROM model_runs WHERE id = 8"));
+        CHECK(db->queryInt("SELECT count(*) FROM model_run_arrays").value() == 0);
+    }
+}
+
+TEST_CASE("finding a kind's latest run uses the index on model_runs(kind, id)") {
+    auto store = Store::open(":memory:");
+    REQUIRE(store);
+    auto plan = Stmt::prepare(store->db(), "EXPLAIN QUERY PLAN SELECT id FROM model_runs WHERE kind = ? ORDER BY id DESC LIMIT 1");
+    REQUIRE(plan);
+    std::string text;
+    while (plan->step()) text += plan->columnText(3) + "\n";
+    CHECK(text.find("model_runs_kind") != std::string::npos);
+    CHECK(text.find("TEMP B-TREE") == std::string::npos);  // no sort
 }
 }  // TEST_SUITE
