@@ -2,18 +2,46 @@
 # Benchmarks. Run on a quiet machine; each figure is the median of several runs.
 #   scripts/bench.sh [runs]          (default 5) the shell figures only
 #   scripts/bench.sh [runs] --data   also the data benchmarks (several minutes)
+#   scripts/bench.sh --segment       only segmentation against scikit-learn (a minute or two)
 # Figures: size of rapport.wasm and rapport.js (raw and gzip -9), page load to ready
 # and frame times in headless Chromium (software WebGL), the native headless frame time;
 # with --data: import speed, demo generation, save after an edit, load with a large
-# database saved, scrolling the Customers table (tests/bench/data_bench.mjs).
+# database saved, scrolling the Customers table (tests/bench/data_bench.mjs), and segmentation
+# against scikit-learn (also alone with --segment).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 RUNS=${1:-5}
 DATA=0
 [[ "${2:-}" == "--data" || "${1:-}" == "--data" ]] && DATA=1
-[[ "$RUNS" == "--data" ]] && RUNS=5
+SEGMENT=0
+[[ " $* " == *" --segment "* ]] && SEGMENT=1
+[[ "$RUNS" == --* ]] && RUNS=5
 run_setup --bench
+
+# k-means (k = 6, 10 restarts) on 100,000 and 1,000,000 customers x 4 features, the exact
+# silhouette of 10,000 and exact Ward on 5,000 (tests/bench/segment_bench.cpp): natively, as
+# wasm under Node and with Debian's scikit-learn (tests/bench/sklearn_reference.py: its default
+# threads, then one thread) on the same matrices, made once into build/bench-data. The browser
+# build's figures (wasm through the app in Chromium) plug in as build/bench-data/browser.jsonl,
+# lines of the same shape with impl "browser": segment_compare.py then gives them a column and
+# judges the wasm target on them.
+segmentation() {
+  echo "== segmentation: k-means, silhouette, Ward against scikit-learn"
+  local data=build/bench-data bench=tests/rapport_segment_bench
+  configure_native && cmake --build build/native --target rapport_segment_bench -j"$JOBS" >/dev/null
+  configure_web && cmake --build build/web --target rapport_segment_bench -j"$JOBS" >/dev/null
+  build/native/$bench --make-data "$data" >/dev/null
+  build/native/$bench --run "$data" >"$data/native.jsonl"
+  node --no-experimental-fetch build/web/$bench.js --run "$data" >"$data/wasm.jsonl"
+  /usr/bin/python3 tests/bench/sklearn_reference.py "$data" >"$data/sklearn.jsonl"
+  /usr/bin/python3 tests/bench/sklearn_reference.py "$data" --threads 1 >"$data/sklearn-1t.jsonl"
+  local browser=()
+  [[ -f "$data/browser.jsonl" ]] && browser=("$data/browser.jsonl")
+  /usr/bin/python3 tests/bench/segment_compare.py "$data" "$data"/{native,wasm,sklearn,sklearn-1t}.jsonl "${browser[@]}"
+}
+if [[ $SEGMENT -eq 1 ]]; then segmentation; exit 0; fi
+
 RAPPORT_SKIP_SETUP=1 scripts/build.sh >/dev/null
 configure_native
 cmake --build build/native --target rapport-headless -j"$JOBS" >/dev/null
@@ -40,4 +68,5 @@ if [[ $DATA -eq 1 ]]; then
   echo "wasm (Node):"; node --no-experimental-fetch build/web/tests/rapport_store_bench.js
   echo "== browser: data benchmarks"
   node tests/bench/data_bench.mjs --runs 3
+  segmentation
 fi
