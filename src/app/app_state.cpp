@@ -21,13 +21,13 @@ core::Status openStorage(AppState& app, const std::string& path, StorageState op
     return {};
 }
 
-void refreshCounts(AppState& app) {
+void refreshCounts(AppState& app, bool recordsChanged) {
     if (!app.store) return;
     auto counts = app.store->counts();
     if (counts) app.counts = *counts;
     else app.lastError = counts.error().message;
     app.lastImport = store::lastImport(app.store->db());
-    ++app.dataVersion;
+    if (recordsChanged) ++app.dataVersion;
 }
 
 core::Status checkWritable(const AppState& app) {

@@ -8,6 +8,9 @@
 
 #include "app/customer_browser.hpp"
 #include "app/data_transfer.hpp"
+#include "app/facts.hpp"
+#include "app/overview.hpp"
+#include "app/segmentation.hpp"
 #include "app/frame_stats.hpp"
 #include "app/jobs.hpp"
 #include "app/views.hpp"
@@ -54,6 +57,7 @@ struct JobInfo {
 struct AppState {
     View view = View::Overview;
     Theme theme = Theme::Light;
+    bool showChartGallery = false;  // the chart layer's debug screen instead of the view
 
     std::optional<store::Store> store;
     store::RecordCounts counts;
@@ -70,6 +74,9 @@ struct AppState {
     std::optional<PendingRestore> pendingRestore;  // a checked backup awaiting confirmation
     std::optional<store::LastImport> lastImport;   // what "Undo last import" would take back
     CustomerBrowser customers;                     // the Customers view
+    FactsCache factsCache;                         // the customer facts analyses share
+    SegmentationState segmentation;                // the Segments view
+    OverviewState overview;                        // the Overview view
     uint64_t dataVersion = 1;                      // bumped whenever records change
     FrameStats frames;    // the whole C++ frame, GL submission included
     FrameStats uiFrames;  // up to ImGui::Render(): building the UI, without GL submission
@@ -79,7 +86,9 @@ struct AppState {
 // kept in app.lastError and the storage state says so.
 core::Status openStorage(AppState& app, const std::string& path, StorageState openState,
                          const store::StoreOptions& options = {});
-void refreshCounts(AppState& app);
+// Reads the record counts again; `recordsChanged` also bumps dataVersion, so everything
+// computed from the records (lists, facts, analyses) is computed again.
+void refreshCounts(AppState& app, bool recordsChanged = true);
 // Whether this tab may change data: the database is open and this tab saves (another tab
 // holds the writer lock otherwise). The error says what to do.
 core::Status checkWritable(const AppState& app);

@@ -26,6 +26,7 @@ struct CustomerEdit {
 
 struct CustomerBrowser {
     store::CustomerFilter filter;
+    std::string onlyLabel;            // what filter.only stands for ("RFM: Champions"), shown as a chip
     store::CustomerSort sort;
     std::string searchInput;          // as typed; applied after a short pause
     Clock::time_point searchTypedAt{};

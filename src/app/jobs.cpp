@@ -19,10 +19,11 @@ void end(AppState& app, JobRecord record) {
     record.wallMs = std::chrono::duration<double, std::milli>(Clock::now() - r.startedAt).count();
     r.records[r.activeId] = std::move(record);
     while (r.records.size() > kKeptRecords) r.records.erase(r.records.begin());
+    const bool changed = r.active->changesRecords();
     r.active.reset();
     r.activeId = 0;
     r.cancelRequested = false;
-    refreshCounts(app);
+    refreshCounts(app, changed);
     syncInfo(app);
     if (r.onEnded != nullptr) r.onEnded(id);
 }

@@ -29,6 +29,9 @@ public:
     virtual void cancel(AppState& app) = 0;    // undo everything the job did
     // Called once after the last run(); returns the result as a JSON object.
     virtual std::string finish(AppState& app) = 0;
+    // Whether the job changes records (an import does; an analysis only reads them and
+    // saves its result): when it ends, what is computed from the records is refreshed.
+    virtual bool changesRecords() const { return true; }
 };
 
 struct JobRecord {

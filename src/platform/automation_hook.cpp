@@ -4,6 +4,7 @@
 // next call.
 #include <emscripten.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -11,6 +12,9 @@
 #include "app/app_state.hpp"
 #include "app/data_transfer.hpp"
 #include "app/demo_job.hpp"
+#include "app/segmentation.hpp"
+#include "core/date.hpp"
+#include "core/json_reader.hpp"
 #include "store/export.hpp"
 #include "store/import.hpp"
 #include "core/json_writer.hpp"
@@ -32,9 +36,16 @@ EMSCRIPTEN_KEEPALIVE const char* rapport_state_json() {
 
 // rapport.navigate(label): 1 if `name` is a view's label (or slug), else 0.
 EMSCRIPTEN_KEEPALIVE int rapport_navigate(const char* name) {
-    const auto view = rapport::app::viewFromName(name != nullptr ? name : "");
+    auto& app = rapport::platform::appState();
+    const std::string text = name != nullptr ? name : "";
+    if (text == "gallery") {  // the chart gallery (a debug screen, also Ctrl+Shift+G)
+        app.showChartGallery = true;
+        return 1;
+    }
+    const auto view = rapport::app::viewFromName(text);
     if (!view) return 0;
-    rapport::platform::appState().view = *view;
+    app.view = *view;
+    app.showChartGallery = false;
     return 1;
 }
 
@@ -68,6 +79,58 @@ EMSCRIPTEN_KEEPALIVE double rapport_start_demo(double customers, double seed, co
     auto id = rapport::app::startJob(app, std::move(*job));
     if (!id) { gError = id.error().message; return 0; }
     return static_cast<double>(*id);
+}
+
+// rapport.run(kind, params): starts an analysis; its id, or 0 (see rapport_take_error).
+//   'rfm'    {asOf: 'YYYY-MM-DD'}  (default: the last day with data)
+//   'kmeans' {features: [keys], k (0 or absent: choose), kMin, kMax, seed, restarts, asOf}
+EMSCRIPTEN_KEEPALIVE double rapport_run(const char* kindText, const char* paramsText) {
+    auto& app = rapport::platform::appState();
+    using rapport::core::JsonValue;
+    const std::string kind = kindText != nullptr ? kindText : "";
+    auto parsed = rapport::core::parseJson(paramsText != nullptr && paramsText[0] != '\0' ? paramsText : "{}");
+    if (!parsed || !parsed->isObject()) {
+        gError = "The options must be an object, for example {k: 5}.";
+        return 0;
+    }
+    const JsonValue& p = *parsed;
+    int32_t asOf = rapport::store::kNoDay;
+    if (const JsonValue* v = p.find("asOf"); v != nullptr && !v->isNull()) {
+        const auto day = rapport::core::parseIsoDate(v->string());
+        if (!day) {
+            gError = "asOf must be a date written YYYY-MM-DD.";
+            return 0;
+        }
+        asOf = static_cast<int32_t>(rapport::core::daysFromCivil(*day));
+    }
+    rapport::core::Result<uint64_t> id = rapport::core::makeError("Unknown analysis \"" + kind + "\": use \"rfm\" or \"kmeans\".");
+    if (kind == "rfm") {
+        id = rapport::app::startRfm(app, asOf);
+    } else if (kind == "kmeans") {
+        rapport::app::ClusterParams params;
+        if (const JsonValue* f = p.find("features"); f != nullptr && f->isArray()) {
+            params.features.clear();
+            for (const JsonValue& key : f->array()) params.features.push_back(key.string());
+        }
+        params.k = static_cast<int>(p["k"].integer(0));
+        params.kMin = static_cast<int>(p["kMin"].integer(params.kMin));
+        params.kMax = static_cast<int>(p["kMax"].integer(params.kMax));
+        params.seed = static_cast<uint64_t>(std::max<int64_t>(0, p["seed"].integer(0)));
+        params.restarts = static_cast<int>(p["restarts"].integer(params.restarts));
+        params.asOfDay = asOf;
+        id = rapport::app::startClustering(app, params);
+    }
+    if (!id) {
+        gError = id.error().message;
+        return 0;
+    }
+    return static_cast<double>(*id);
+}
+
+// rapport.segments(): the saved segments as JSON.
+EMSCRIPTEN_KEEPALIVE const char* rapport_segments() {
+    gReply = rapport::app::segmentsJson(rapport::platform::appState());
+    return gReply.c_str();
 }
 
 // The reason the last start call failed.

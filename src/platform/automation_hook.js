@@ -21,6 +21,12 @@
 //                              'upsert'|'create'|'update', matchOn: 'id'|'email',
 //                              unknownCustomers: 'create'|'reject', mapping: [field name,
 //                              '@attribute' or '@ignore' per column]}
+//   rapport.run(kind, params)  Promise of an analysis's plain result:
+//                              'rfm' {asOf} -> {asOf, customers, segments: [{name, customers,
+//                              share, revenueShare, averageOrderValue, meanRecencyDays}], grid, ...};
+//                              'kmeans' {features, k (0: choose), seed, restarts, kMin, kMax, asOf}
+//                              -> {k, sizes, inertia, silhouette, centroids, names, features, choices}
+//   rapport.segments()         the saved segments: [{id, name, size, createdAt, definition}]
 //   rapport.exportCsv(entity)  Promise of a Uint8Array (canonical CSV)
 //   rapport.exportDatabase()   Promise of a Uint8Array (.sqlite file)
 //   rapport.restoreDatabase(bytes)
@@ -127,6 +133,12 @@
                            [String(entity), String(fileName || ''), heap[0], heap[1], options.mode || 'upsert',
                             options.matchOn || 'id', options.unknownCustomers || 'create', mapping]));
     },
+    run(kind, params = {}) {
+      let text;
+      try { text = JSON.stringify(params || {}); } catch (e) { return Promise.reject(e); }
+      return startJob(call('rapport_run', 'number', ['string', 'string'], [String(kind), text]));
+    },
+    segments() { return JSON.parse(call('rapport_segments', 'string', [], [])); },
     exportCsv(entity) { return exportBytes(String(entity)); },
     exportDatabase() { return exportBytes('database'); },
     restoreDatabase(bytes) {

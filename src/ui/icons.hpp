@@ -32,3 +32,15 @@
 #define ICON_MAGIC "\xef\x83\x90"         // f0d0
 #define ICON_TRASH "\xef\x87\xb8"         // f1f8
 #define ICON_TIMES "\xef\x80\x8d"         // f00d
+#define ICON_ARROW_UP "\xef\x81\xa2"      // f062
+#define ICON_ARROW_DOWN "\xef\x81\xa3"    // f063
+#define ICON_FILTER "\xef\x82\xb0"        // f0b0
+#define ICON_PLAY "\xef\x81\x8b"          // f04b
+#define ICON_SAVE "\xef\x83\x87"          // f0c7 floppy
+#define ICON_REFRESH "\xef\x80\xa1"       // f021
+#define ICON_SITEMAP "\xef\x83\xa8"       // f0e8 dendrogram
+#define ICON_TH "\xef\x80\x8a"            // f00a grid
+#define ICON_BAR_CHART "\xef\x82\x80"     // f080
+#define ICON_TAGS "\xef\x80\xac"          // f02c segments
+#define ICON_EYE "\xef\x81\xae"           // f06e show
+#define ICON_CROSSHAIRS "\xef\x81\x9b"    // f05b selection

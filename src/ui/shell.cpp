@@ -11,6 +11,7 @@
 
 #include "core/text_format.hpp"
 
+#include "ui/charts/gallery.hpp"
 #include "ui/fonts.hpp"
 #include "ui/icons.hpp"
 #include "ui/theme.hpp"
@@ -46,6 +47,8 @@ constexpr float kStatusHeight = 30;
 
 void handleShortcuts(app::AppState& app) {
     const ImGuiIO& io = ImGui::GetIO();
+    // Ctrl+Shift+G: the chart gallery, a debug screen with every chart type.
+    if (io.KeyCtrl && io.KeyShift && ImGui::IsKeyPressed(ImGuiKey_G, false)) app.showChartGallery = !app.showChartGallery;
     if (!(io.KeyCtrl || io.KeyAlt) || io.KeyShift) return;
     const auto views = app::allViews();
     for (size_t i = 0; i < views.size(); ++i) {
@@ -111,7 +114,10 @@ void drawSidebar(app::AppState& app) {
     int index = 1;
     for (const app::ViewInfo& info : app::allViews()) {
         const ViewChrome& chrome = kChrome[static_cast<size_t>(info.view)];
-        if (navItem(chrome.icon, info.label, app.view == info.view, index)) app.view = info.view;
+        if (navItem(chrome.icon, info.label, app.view == info.view, index)) {
+            app.view = info.view;
+            app.showChartGallery = false;
+        }
         ++index;
     }
 
@@ -180,7 +186,13 @@ void drawContent(app::AppState& app) {
     }
     drawJobPanel(app);
     ImGui::BeginChild("##view", ImVec2(0, 0), ImGuiChildFlags_None);
-    chrome.draw(app);
+    if (app.showChartGallery) {
+        MutedText("Chart gallery (debug): every series type and option of the chart layer. Ctrl+Shift+G closes it.");
+        if (Button("Close gallery", ButtonKind::Ghost, ICON_TIMES)) app.showChartGallery = false;
+        charts::DrawChartGallery();
+    } else {
+        chrome.draw(app);
+    }
     ImGui::EndChild();
 }
 

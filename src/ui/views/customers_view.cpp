@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/customer_browser.hpp"
+#include "app/segmentation.hpp"
 #include "core/text_format.hpp"
 #include "ui/fonts.hpp"
 #include "ui/icons.hpp"
@@ -70,6 +71,25 @@ void drawToolbar(app::AppState& app) {
             if (filterCombo("value", value, b.attributeValues, dp(140))) app::setAttributeFilter(app, b.filter.attribute, value);
         }
     }
+    // Saved segments (Segments view) filter the table too.
+    const std::vector<store::SegmentInfo>& segments = app::savedSegments(app);
+    if (!segments.empty()) {
+        ImGui::SameLine();
+        std::string current = "Any segment";
+        for (const store::SegmentInfo& seg : segments) {
+            if (seg.id == b.filter.segmentId) current = seg.name;
+        }
+        ImGui::SetNextItemWidth(dp(160));
+        if (ImGui::BeginCombo("##segment", current.c_str())) {
+            if (ImGui::Selectable("Any segment", b.filter.segmentId == 0)) { b.filter.segmentId = 0; changed = true; }
+            for (const store::SegmentInfo& seg : segments) {
+                const std::string item = seg.name + " (" + core::formatCount(seg.size) + ")";
+                if (ImGui::Selectable(item.c_str(), seg.id == b.filter.segmentId)) { b.filter.segmentId = seg.id; changed = true; }
+            }
+            ImGui::EndCombo();
+        }
+        recordItem("Segment filter");
+    }
     if (changed) b.dirty = true;
 
     ImGui::SameLine();
@@ -83,6 +103,19 @@ void drawToolbar(app::AppState& app) {
     if (Button("Add customer", ButtonKind::Primary, ICON_USERS)) app::startNewCustomer(app);
     ImGui::EndDisabled();
 
+    if (!b.filter.only.empty()) {
+        // Customers picked elsewhere (a segment, a cluster, a chart selection).
+        const std::string text = ICON_FILTER "  Showing " + (b.onlyLabel.empty() ? std::string("a selection") : b.onlyLabel) + " (" +
+                                 core::formatCount(static_cast<int64_t>(b.ids.size())) + ")";
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(text.c_str());
+        ImGui::SameLine();
+        if (Button("Show all customers", ButtonKind::Ghost, ICON_TIMES)) {
+            b.filter.only.clear();
+            b.onlyLabel.clear();
+            b.dirty = true;
+        }
+    }
     if (!b.selected.empty()) {
         const std::string count = core::formatCount(static_cast<int64_t>(b.selected.size())) + " selected";
         ImGui::AlignTextToFramePadding();

@@ -19,6 +19,11 @@ void DrawLearnView(app::AppState& app);
 // The call to action every empty view shares: load demo data or bring data in.
 void DrawGoToDataAction(app::AppState& app);
 
+// Shown while a view waits for its analysis (the job panel above shows progress and
+// Cancel), or, when no job runs, that the analysis did not finish, with "Run again"
+// (true when clicked).
+bool DrawWaitingNote(app::AppState& app, const char* what);
+
 // Starts loading demo data as a job; a refusal is shown as the app's last error.
 void startDemo(app::AppState& app, const store::DemoOptions& options);
 

@@ -1,0 +1,86 @@
+#include "app/facts.hpp"
+
+#include "app/app_state.hpp"
+#include "core/json_writer.hpp"
+#include "core/text_format.hpp"
+
+namespace rapport::app {
+
+std::shared_ptr<const store::CustomerFacts> currentFacts(const AppState& app) {
+    if (app.factsCache.facts && app.factsCache.version == app.dataVersion) return app.factsCache.facts;
+    return nullptr;
+}
+
+core::Result<bool> FactsStage::run(AppState& app, std::chrono::steady_clock::time_point deadline) {
+    if (facts_ && version_ == app.dataVersion) return true;
+    if (auto current = currentFacts(app)) {
+        facts_ = current;
+        version_ = app.dataVersion;
+        reader_.reset();
+        return true;
+    }
+    if (!app.store) return core::makeError("The database is not open.");
+    if (!reader_ || version_ != app.dataVersion) {
+        auto reader = store::CustomerFactsReader::begin(app.store->db());
+        if (!reader) return reader.error();
+        reader_ = std::move(*reader);
+        version_ = app.dataVersion;
+    }
+    do {
+        auto more = reader_->step(2000);
+        if (!more) return more.error();
+        if (!*more) {
+            facts_ = std::make_shared<const store::CustomerFacts>(reader_->take());
+            reader_.reset();
+            app.factsCache.facts = facts_;
+            app.factsCache.version = version_;
+            return true;
+        }
+    } while (std::chrono::steady_clock::now() < deadline);
+    return false;
+}
+
+double FactsStage::progress() const {
+    if (facts_) return 1.0;
+    return reader_ ? reader_->progress() : 0.0;
+}
+
+std::string FactsStage::detail() const {
+    if (facts_) return "Customer data read";
+    if (!reader_) return "Reading customer data";
+    return std::string("Reading ") + reader_->stage();
+}
+
+namespace {
+
+class FactsJob : public Job {
+public:
+    std::string title() const override { return "Reading customer data"; }
+    core::Result<bool> run(AppState& app, Clock::time_point deadline) override {
+        auto done = stage_.run(app, deadline);
+        if (!done) return done.error();
+        return !*done;
+    }
+    double progress() const override { return stage_.progress(); }
+    std::string detail() const override { return stage_.detail(); }
+    void cancel(AppState&) override {}
+    std::string finish(AppState&) override {
+        const auto facts = stage_.facts();
+        core::JsonWriter w;
+        w.beginObject().field("customers", facts ? facts->customers() : 0).field("bytes", facts ? facts->bytes() : 0).endObject();
+        return w.str();
+    }
+    bool changesRecords() const override { return false; }
+
+private:
+    FactsStage stage_;
+};
+
+}  // namespace
+
+core::Result<uint64_t> startReadingFacts(AppState& app) {
+    if (!app.store) return core::makeError("The database is not open.");
+    return startJob(app, std::make_unique<FactsJob>());
+}
+
+}  // namespace rapport::app
