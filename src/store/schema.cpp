@@ -140,7 +140,69 @@ CREATE TABLE model_run_arrays (
 CREATE INDEX model_runs_kind ON model_runs(kind, id);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kV1, kV2, kV3};
+// Version 4: full-text search of survey comments (store/comments.hpp says why two
+// indexes and these tokenizers). Both are external-content FTS5 tables over
+// survey_responses (they store no copy of the text), kept in step by the triggers: every
+// non-empty comment in comment_words (words, case- and accent-insensitive), and those
+// with CJK characters also in comment_cjk (trigrams: substrings of 3+ characters). The
+// answer's kind is indexed too, so a kind filter needs no row lookups. No token counts
+// per row (columnsize = 0): they serve only ranking, and results are by date.
+// The GLOB pattern "*[...]*" holds the CJK ranges of comments.cpp (isCjk) as code points:
+// as text, CJK compatibility ideographs would change under the Unicode normalization some
+// editors apply. It costs ~3 us a comment, so ASCII comments (length = bytes) skip it.
+// Existing comments are indexed in rowid order (NOT INDEXED), which FTS5 appends cheaply.
+// The partial index lists comments newest first (answered_at, then id) and serves every
+// filter without reading the rows: it holds their columns, and "comment <> ''" as an
+// indexed expression, so a query that says so needs no row to check it.
+constexpr std::string_view kV4 = R"sql(
+CREATE VIRTUAL TABLE comment_words USING fts5(comment, kind, content = 'survey_responses', content_rowid = 'id',
+  columnsize = 0, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE comment_cjk USING fts5(comment, kind, content = 'survey_responses', content_rowid = 'id',
+  columnsize = 0, tokenize = 'trigram case_sensitive 0 remove_diacritics 1');
+CREATE TRIGGER survey_comments_insert AFTER INSERT ON survey_responses WHEN new.comment <> '' BEGIN
+  INSERT INTO comment_words (rowid, comment, kind) VALUES (new.id, new.comment, new.kind);
+  INSERT INTO comment_cjk (rowid, comment, kind) SELECT new.id, new.comment, new.kind
+    WHERE length(new.comment) <> octet_length(new.comment) AND new.comment GLOB
+      char(0x2A, 0x5B, 0x1100, 0x2D, 0x11FF, 0x3040, 0x2D, 0x318F, 0x31F0, 0x2D, 0x31FF, 0x3400, 0x2D, 0x4DBF,
+           0x4E00, 0x2D, 0x9FFF, 0xAC00, 0x2D, 0xD7AF, 0xF900, 0x2D, 0xFAFF, 0xFF66, 0x2D, 0xFFDC,
+           0x20000, 0x2D, 0x3134F, 0x5D, 0x2A);
+END;
+CREATE TRIGGER survey_comments_delete AFTER DELETE ON survey_responses WHEN old.comment <> '' BEGIN
+  INSERT INTO comment_words (comment_words, rowid, comment, kind) VALUES ('delete', old.id, old.comment, old.kind);
+  INSERT INTO comment_cjk (comment_cjk, rowid, comment, kind) SELECT 'delete', old.id, old.comment, old.kind
+    WHERE length(old.comment) <> octet_length(old.comment) AND old.comment GLOB
+      char(0x2A, 0x5B, 0x1100, 0x2D, 0x11FF, 0x3040, 0x2D, 0x318F, 0x31F0, 0x2D, 0x31FF, 0x3400, 0x2D, 0x4DBF,
+           0x4E00, 0x2D, 0x9FFF, 0xAC00, 0x2D, 0xD7AF, 0xF900, 0x2D, 0xFAFF, 0xFF66, 0x2D, 0xFFDC,
+           0x20000, 0x2D, 0x3134F, 0x5D, 0x2A);
+END;
+CREATE TRIGGER survey_comments_update AFTER UPDATE OF id, comment, kind ON survey_responses
+  WHEN old.id IS NOT new.id OR old.comment IS NOT new.comment OR old.kind IS NOT new.kind BEGIN
+  INSERT INTO comment_words (comment_words, rowid, comment, kind) SELECT 'delete', old.id, old.comment, old.kind
+    WHERE old.comment <> '';
+  INSERT INTO comment_cjk (comment_cjk, rowid, comment, kind) SELECT 'delete', old.id, old.comment, old.kind
+    WHERE old.comment <> '' AND length(old.comment) <> octet_length(old.comment) AND old.comment GLOB
+      char(0x2A, 0x5B, 0x1100, 0x2D, 0x11FF, 0x3040, 0x2D, 0x318F, 0x31F0, 0x2D, 0x31FF, 0x3400, 0x2D, 0x4DBF,
+           0x4E00, 0x2D, 0x9FFF, 0xAC00, 0x2D, 0xD7AF, 0xF900, 0x2D, 0xFAFF, 0xFF66, 0x2D, 0xFFDC,
+           0x20000, 0x2D, 0x3134F, 0x5D, 0x2A);
+  INSERT INTO comment_words (rowid, comment, kind) SELECT new.id, new.comment, new.kind WHERE new.comment <> '';
+  INSERT INTO comment_cjk (rowid, comment, kind) SELECT new.id, new.comment, new.kind
+    WHERE new.comment <> '' AND length(new.comment) <> octet_length(new.comment) AND new.comment GLOB
+      char(0x2A, 0x5B, 0x1100, 0x2D, 0x11FF, 0x3040, 0x2D, 0x318F, 0x31F0, 0x2D, 0x31FF, 0x3400, 0x2D, 0x4DBF,
+           0x4E00, 0x2D, 0x9FFF, 0xAC00, 0x2D, 0xD7AF, 0xF900, 0x2D, 0xFAFF, 0xFF66, 0x2D, 0xFFDC,
+           0x20000, 0x2D, 0x3134F, 0x5D, 0x2A);
+END;
+INSERT INTO comment_words (rowid, comment, kind) SELECT id, comment, kind FROM survey_responses NOT INDEXED
+  WHERE comment <> '';
+INSERT INTO comment_cjk (rowid, comment, kind) SELECT id, comment, kind FROM survey_responses NOT INDEXED
+  WHERE comment <> '' AND length(comment) <> octet_length(comment) AND comment GLOB
+      char(0x2A, 0x5B, 0x1100, 0x2D, 0x11FF, 0x3040, 0x2D, 0x318F, 0x31F0, 0x2D, 0x31FF, 0x3400, 0x2D, 0x4DBF,
+           0x4E00, 0x2D, 0x9FFF, 0xAC00, 0x2D, 0xD7AF, 0xF900, 0x2D, 0xFAFF, 0xFF66, 0x2D, 0xFFDC,
+           0x20000, 0x2D, 0x3134F, 0x5D, 0x2A);
+CREATE INDEX survey_responses_comments ON survey_responses(answered_at, id, kind, score, customer_id, comment <> '')
+  WHERE comment <> '';
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kV1, kV2, kV3, kV4};
 
 }  // namespace
 

@@ -178,7 +178,7 @@ TEST_SUITE("store") {
         Store store = fresh();
         REQUIRE(restoreBackup(store.db(), image));
         Db& db = store.db();
-        CHECK(db.queryInt("PRAGMA user_version").value() == 3);
+        CHECK(db.queryInt("PRAGMA user_version").value() == currentSchemaVersion());
         CHECK(db.queryInt("SELECT count(*) FROM customers WHERE name = 'Ada'").value() == 1);
         CHECK(db.queryInt("SELECT count(*) FROM orders").value() == 1);
         const auto before = latestModelRun(db, "rfm").value();

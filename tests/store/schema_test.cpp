@@ -105,9 +105,9 @@ TEST_CASE("a version 1 database migrates to the current version with its data in
 }  // TEST_SUITE
 
 TEST_SUITE("store") {
-TEST_CASE("databases at versions 0, 1 and 2 all migrate to version 3 with their data intact") {
-    CHECK(currentSchemaVersion() == 3);
-    for (int from = 0; from <= 2; ++from) {
+TEST_CASE("databases at versions 0 to 3 all migrate to version 4 with their data intact") {
+    CHECK(currentSchemaVersion() == 4);
+    for (int from = 0; from <= 3; ++from) {
         CAPTURE(from);
         auto db = Db::open(":memory:");
         REQUIRE(db);
@@ -119,17 +119,27 @@ TEST_CASE("databases at versions 0, 1 and 2 all migrate to version 3 with their 
             REQUIRE(db->exec("INSERT INTO customers (id, external_id, name) VALUES (1, 'c1', 'Ada');"
                              "INSERT INTO model_runs (id, kind, parameters, created_at) VALUES (7, 'rfm', '{\"a\":1}', '2024-01-01');"
                              "INSERT INTO segments (id, name, created_at) VALUES (1, 'Best', '2024-01-01');"
-                             "INSERT INTO segment_members VALUES (1, 1)"));
+                             "INSERT INTO segment_members VALUES (1, 1);"
+                             "INSERT INTO survey_responses (id, external_id, customer_id, answered_at, kind, score, comment) VALUES"
+                             " (1, 'r1', 1, '2024-01-01', 'nps', 9, 'Très bon café'), (2, 'r2', 1, '2024-01-02', 'csat', 4, NULL),"
+                             " (3, 'r3', 1, '2024-01-03', 'nps', 3, '服务很差')"));
         }
         if (from >= 2) REQUIRE(db->exec("INSERT INTO import_mappings VALUES ('a,b', 'customers', '{}', '2024-01-01')"));
         REQUIRE(migrate(*db));
-        CHECK(db->queryInt("PRAGMA user_version").value() == 3);
+        CHECK(db->queryInt("PRAGMA user_version").value() == 4);
         CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE name IN ('undo_rows', 'import_mappings', 'model_run_arrays',"
-                           " 'model_runs_kind')").value() == 4);
+                           " 'model_runs_kind', 'comment_words', 'comment_cjk', 'survey_responses_comments')").value() == 7);
+        CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'survey_responses'").value() == 3);
         if (from >= 1) {
             CHECK(db->queryInt("SELECT count(*) FROM customers WHERE name = 'Ada'").value() == 1);
             CHECK(db->queryInt("SELECT count(*) FROM model_runs WHERE id = 7 AND parameters = '{\"a\":1}'").value() == 1);
             CHECK(db->queryInt("SELECT count(*) FROM segment_members").value() == 1);
+            CHECK(db->queryInt("SELECT count(*) FROM survey_responses").value() == 3);
+            // The comments that were there are in the index (the CJK one in both tables).
+            CHECK(db->queryInt("SELECT rowid FROM comment_words WHERE comment_words MATCH 'cafe'").value() == 1);
+            CHECK(db->queryInt("SELECT count(*) FROM comment_words WHERE comment_words MATCH 'kind : (nps OR csat OR ces)'").value() == 2);
+            CHECK(db->queryInt("SELECT rowid FROM comment_cjk WHERE comment_cjk MATCH '\"服务很\"'").value() == 3);
+            CHECK(db->queryInt("SELECT count(*) FROM comment_cjk WHERE comment_cjk MATCH 'kind : (nps OR csat OR ces)'").value() == 1);
         }
         if (from >= 2) CHECK(db->queryInt("SELECT count(*) FROM import_mappings").value() == 1);
         // The new table works, and goes with its run.
