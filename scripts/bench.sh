@@ -24,8 +24,9 @@ run_setup --bench
 # wasm under Node and with Debian's scikit-learn (tests/bench/sklearn_reference.py: its default
 # threads, then one thread) on the same matrices, made once into build/bench-data. The browser
 # build's figures (wasm through the app in Chromium) plug in as build/bench-data/browser.jsonl,
-# lines of the same shape with impl "browser": segment_compare.py then gives them a column and
-# judges the wasm target on them.
+# lines of the same shape with impl "browser" (tests/bench/segment_browser_bench.mjs, which also
+# reports the frame time over the scatter of all customers): segment_compare.py then gives them a
+# column and judges the wasm target on them.
 segmentation() {
   echo "== segmentation: k-means, silhouette, Ward against scikit-learn"
   local data=build/bench-data bench=tests/rapport_segment_bench
@@ -36,6 +37,14 @@ segmentation() {
   node --no-experimental-fetch build/web/$bench.js --run "$data" >"$data/wasm.jsonl"
   /usr/bin/python3 tests/bench/sklearn_reference.py "$data" >"$data/sklearn.jsonl"
   /usr/bin/python3 tests/bench/sklearn_reference.py "$data" --threads 1 >"$data/sklearn-1t.jsonl"
+  # The browser build through the app in Chromium: k-means by rapport.run and the frame time
+  # over the scatter (tests/bench/segment_browser_bench.mjs; it writes $data/browser.jsonl).
+  # 100,000 customers only (--large adds 1,000,000: several minutes more).
+  RAPPORT_SKIP_SETUP=1 scripts/build.sh >/dev/null
+  echo "browser (the app in Chromium):"
+  rm -f "$data/browser.jsonl"
+  node tests/bench/segment_browser_bench.mjs --runs 3 --out "$data/browser.jsonl" ||
+    echo "(the browser benchmark failed: its column is left out)"
   local browser=()
   [[ -f "$data/browser.jsonl" ]] && browser=("$data/browser.jsonl")
   /usr/bin/python3 tests/bench/segment_compare.py "$data" "$data"/{native,wasm,sklearn,sklearn-1t}.jsonl "${browser[@]}"

@@ -9,6 +9,7 @@
 #include "app/customer_browser.hpp"
 #include "app/data_transfer.hpp"
 #include "app/facts.hpp"
+#include "app/nps.hpp"
 #include "app/overview.hpp"
 #include "app/segmentation.hpp"
 #include "app/frame_stats.hpp"
@@ -77,6 +78,7 @@ struct AppState {
     FactsCache factsCache;                         // the customer facts analyses share
     SegmentationState segmentation;                // the Segments view
     OverviewState overview;                        // the Overview view
+    NpsState nps;                                  // the NPS view
     uint64_t dataVersion = 1;                      // bumped whenever records change
     FrameStats frames;    // the whole C++ frame, GL submission included
     FrameStats uiFrames;  // up to ImGui::Render(): building the UI, without GL submission

@@ -8,6 +8,8 @@
 #include "app/segmentation.hpp"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <cmath>
 #include <numeric>
 
@@ -158,7 +160,10 @@ public:
 
     core::Result<bool> run(AppState& app, Clock::time_point deadline) override {
         while (Clock::now() < deadline) {
+            const Stage stage = stage_;
+            const auto began = Clock::now();
             auto more = advance(app, deadline);
+            stageMs_[static_cast<size_t>(stage)] += std::chrono::duration<double, std::milli>(Clock::now() - began).count();
             if (!more) return more.error();
             if (!*more) return false;
         }
@@ -210,7 +215,16 @@ public:
             else app.lastError = "The clustering result could not be saved: " + id.error().message;
         }
         std::string json = clusterJson(run_);
+        // Where the time went, per stage (benchmarks compare k-means alone with others').
+        static constexpr const char* kStages[] = {"facts", "features", "prepare", "kmeans", "silhouette", "describe", "ward"};
+        core::JsonWriter stages;
+        stages.beginObject();
+        for (size_t i = 0; i < std::size(kStages); ++i) stages.field(kStages[i], stageMs_[i]);
+        stages.endObject();
+        json.pop_back();
+        json += ",\"stageMs\":" + stages.str() + "}";
         app.segmentation.clusters = std::move(run_);
+        ++app.segmentation.clustersGeneration;
         app.segmentation.wardCut = 0;
         return json;
     }
@@ -394,6 +408,7 @@ private:
     std::optional<analytics::WardFit> ward_;
     analytics::KMeansModel model_;
     ClusterRun run_;
+    std::array<double, 8> stageMs_{};  // per Stage
 };
 
 // ---- 4. Saving runs and restoring them ----------------------------------------------------------
@@ -524,7 +539,8 @@ std::optional<ClusterRun> loadClusterRun(store::Db& db, const store::ModelRun& s
     r.params.asOfDay = r.asOfDay;
     for (const std::string& key : r.params.features) {
         const FeatureInfo* info = findFeature(catalog, key);
-        r.features.push_back(info != nullptr ? *info : FeatureInfo{key, key, "", false});
+        const std::string label = key.rfind("attr:", 0) == 0 ? key.substr(5) : key;
+        r.features.push_back(info != nullptr ? *info : FeatureInfo{key, label, "", false});
     }
     r.k = static_cast<int>(m["k"].integer());
     r.inertia = m["inertia"].number();
@@ -755,11 +771,12 @@ void restoreSegmentation(AppState& app) {
     }
     if (!s.clusters) {
         if (auto saved = store::latestModelRun(db, "kmeans"); saved && *saved) {
-            // Labels of the features: from the current data when it still has them.
-            std::vector<FeatureInfo> catalog;
-            if (auto facts = currentFacts(app)) catalog = availableFeatures(*facts);
-            else for (const std::string& key : defaultClusterFeatures()) catalog.push_back({key, key, "", false});
+            // Labels of the features: from the current data when it still has them, else
+            // the built-in features' (attributes are named after their key).
+            const auto facts = currentFacts(app);
+            const std::vector<FeatureInfo> catalog = availableFeatures(facts ? *facts : store::CustomerFacts{});
             s.clusters = loadClusterRun(db, **saved, catalog);
+            ++s.clustersGeneration;
             if (s.clusters) s.draft = s.clusters->params;
         }
     }

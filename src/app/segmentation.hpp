@@ -121,6 +121,7 @@ struct Selection {
 struct SegmentationState {
     std::optional<RfmRun> rfm;
     std::optional<ClusterRun> clusters;
+    uint64_t clustersGeneration = 0;  // bumped whenever `clusters` is replaced (runs not saved all have runId 0)
     bool restored = false;  // the last saved runs were looked for
     ClusterParams draft;    // the set-up being edited
     int rfmAsOfDay = 0;     // 0: the default (last day in the data)

@@ -103,8 +103,33 @@ EMSCRIPTEN_KEEPALIVE double rapport_run(const char* kindText, const char* params
         }
         asOf = static_cast<int32_t>(rapport::core::daysFromCivil(*day));
     }
-    rapport::core::Result<uint64_t> id = rapport::core::makeError("Unknown analysis \"" + kind + "\": use \"rfm\" or \"kmeans\".");
-    if (kind == "rfm") {
+    rapport::core::Result<uint64_t> id =
+        rapport::core::makeError("Unknown analysis \"" + kind + "\": use \"rfm\", \"kmeans\", \"nps\" or \"csat\".");
+    if (kind == "nps" || kind == "csat") {
+        rapport::app::NpsFilter filter;
+        auto day = [&](const char* key, int32_t& out) -> bool {
+            const JsonValue* v = p.find(key);
+            if (v == nullptr || v->isNull()) return true;
+            const auto d = rapport::core::parseIsoDate(v->string());
+            if (!d) {
+                gError = std::string(key) + " must be a date written YYYY-MM-DD.";
+                return false;
+            }
+            out = static_cast<int32_t>(rapport::core::daysFromCivil(*d));
+            return true;
+        };
+        if (!day("from", filter.fromDay) || !day("to", filter.toDay)) return 0;
+        filter.latestOnly = p["latestOnly"].boolean(false);
+        filter.segmentId = p["segment"].integer(0);
+        const std::string byName = p["by"].stringOr("none");
+        const auto by = rapport::app::npsGroupByFromName(byName);
+        if (!by) {
+            gError = "by must be one of none, week, month, quarter, region, plan, channel, rfm, segment or attribute.";
+            return 0;
+        }
+        app.nps.breakdownAttribute = p["attribute"].stringOr(app.nps.breakdownAttribute);
+        id = rapport::app::startNpsReport(app, kind, filter, *by);
+    } else if (kind == "rfm") {
         id = rapport::app::startRfm(app, asOf);
     } else if (kind == "kmeans") {
         rapport::app::ClusterParams params;

@@ -184,6 +184,17 @@ extern "C" EMSCRIPTEN_KEEPALIVE void rapport_hash_changed() {
     }
 }
 
+// Wheel steps as ImGui's Emscripten backend computes them (100 pixels, 3 lines or a
+// page make a step).
+EM_BOOL onWheel(int, const EmscriptenWheelEvent* event, void*) {
+    float multiplier = 0.0f;
+    if (event->deltaMode == DOM_DELTA_PIXEL) multiplier = 1.0f / 100.0f;
+    else if (event->deltaMode == DOM_DELTA_LINE) multiplier = 1.0f / 3.0f;
+    else if (event->deltaMode == DOM_DELTA_PAGE) multiplier = 80.0f;
+    ImGui::GetIO().AddMouseWheelEvent(static_cast<float>(event->deltaX) * -multiplier, static_cast<float>(event->deltaY) * -multiplier);
+    return EM_TRUE;
+}
+
 bool startUp() {
     AppState& app = platform::appState();
     if (!glfwInit()) {
@@ -209,6 +220,11 @@ bool startUp() {
     io.IniFilename = nullptr;  // layout is ours; nothing to persist in imgui.ini
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui_ImplGlfw_InitForOpenGL(gHost.window, true);
+    // The GLFW backend listens to the wheel on the whole document, which Chrome treats as a
+    // passive listener: its preventDefault() then fails with a console error on every
+    // scroll. Listen on the canvas instead, where preventDefault() keeps the page still.
+    emscripten_set_wheel_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, false, nullptr);
+    emscripten_set_wheel_callback("#canvas", nullptr, false, onWheel);
     if (!platform::initUiRenderer()) {
         platform::notifyFatal("This browser could not prepare WebGL2 drawing, which Rapport needs. "
                               "Use a current version of Chrome, Edge, Firefox or Safari.");

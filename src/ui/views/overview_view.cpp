@@ -172,9 +172,11 @@ void drawRevenueChart(const app::OverviewStats& s, float width, float height, co
     charts::SeriesSpec spec;
     spec.colour = charts::seriesColour(0);
     charts::PlotBars("Revenue", nullptr, full.data(), static_cast<int>(full.size()), 0.7, spec);
-    charts::SeriesSpec muted;
-    muted.colour = charts::withAlpha(charts::seriesColour(0), 0.45f);
-    charts::PlotBars("Month so far", nullptr, partial.data(), static_cast<int>(partial.size()), 0.7, muted);
+    if (std::any_of(partial.begin(), partial.end(), [](double v) { return std::isfinite(v); })) {
+        charts::SeriesSpec muted;
+        muted.colour = charts::withAlpha(charts::seriesColour(0), 0.45f);
+        charts::PlotBars("Month so far", nullptr, partial.data(), static_cast<int>(partial.size()), 0.7, muted);
+    }
     charts::EndChart();
 }
 
@@ -261,6 +263,7 @@ void DrawOverviewView(app::AppState& app) {
     } else {
         const std::string line = "As of " + core::formatIsoDate(core::civilFromDays(s->asOfDay)) +
                                  ", the last day with data. Hover a figure to see how it is computed.";
+        ImGui::AlignTextToFramePadding();  // as tall as the filter line, so nothing jumps
         MutedText(line.c_str());
     }
     ImGui::Dummy(ImVec2(0, dp(space::xs)));

@@ -70,6 +70,7 @@ void select(app::AppState& app, std::vector<int64_t> ids, std::string label, std
 void drawSelectionBar(app::AppState& app) {
     app::SegmentationState& s = app.segmentation;
     if (!s.selection) {
+        ImGui::AlignTextToFramePadding();  // as tall as the selection line, so nothing jumps
         MutedText(ICON_CROSSHAIRS "  Click a segment, a grid cell or a cluster, or draw a box or lasso on the scatter, to select customers.");
     } else {
         const app::Selection& sel = *s.selection;
@@ -239,7 +240,7 @@ void drawRfmTable(app::AppState& app, const app::RfmRun& run, float height) {
     ImGui::TableSetupColumn("Share", ImGuiTableColumnFlags_WidthStretch, 0.8f);
     ImGui::TableSetupColumn("Revenue share", ImGuiTableColumnFlags_WidthStretch, 1.1f);
     ImGui::TableSetupColumn("Avg order", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("Days since order", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn("Days since", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     const bool selectedIsSegment = app.segmentation.selection && app.segmentation.selection->label.rfind("RFM: ", 0) == 0;
     const double n = static_cast<double>(std::max<size_t>(1, run.customerIds.size()));
@@ -372,7 +373,8 @@ void drawClusterSetup(app::AppState& app) {
         }
         ImGui::SameLine(0, dp(space::lg));
         ImGui::SetNextItemWidth(dp(110));
-        ImGui::SliderInt("restarts", &p.restarts, 1, 20);
+        ImGui::InputInt("restarts", &p.restarts, 1, 5);
+        p.restarts = std::clamp(p.restarts, 1, 50);
         ItemTooltip("Restarts", "k-means starts from random centres; it runs this many times and keeps the tightest result.");
         ImGui::SameLine(0, dp(space::lg));
         int seed = static_cast<int>(p.seed);
@@ -392,6 +394,7 @@ void drawClusterSetup(app::AppState& app) {
 
 // Per-run caches for drawing: doubles for the scatter and group ids.
 struct ScatterCache {
+    uint64_t runGeneration = 0;  // app.segmentation.clustersGeneration it was made for
     int64_t runId = -1;
     size_t n = 0;
     std::vector<double> x, y;
@@ -399,9 +402,11 @@ struct ScatterCache {
     uint64_t generation = 0;
 };
 
-ScatterCache& scatterFor(const app::ClusterRun& run) {
+ScatterCache& scatterFor(const app::AppState& app, const app::ClusterRun& run) {
     static ScatterCache cache;
-    if (cache.runId != run.runId || cache.n != run.labels.size() || cache.x.size() != run.pcaX.size()) {
+    if (cache.runGeneration != app.segmentation.clustersGeneration || cache.runId != run.runId ||
+        cache.n != run.labels.size() || cache.x.size() != run.pcaX.size()) {
+        cache.runGeneration = app.segmentation.clustersGeneration;
         cache.runId = run.runId;
         cache.n = run.labels.size();
         cache.x.assign(run.pcaX.begin(), run.pcaX.end());
@@ -413,11 +418,19 @@ ScatterCache& scatterFor(const app::ClusterRun& run) {
 }
 
 void drawScatter(app::AppState& app, const app::ClusterRun& run, float width, float height) {
-    ScatterCache& c = scatterFor(run);
+    ScatterCache& c = scatterFor(app, run);
     char title[160];
-    std::snprintf(title, sizeof title, "Customers on the first two components (%.0f%% of the variance)##pca",
+    std::snprintf(title, sizeof title, "Customers on the first two components (%.0f%% of the variance)###pca",
                   (run.explained[0] + run.explained[1]) * 100);
-    if (!charts::BeginChart(title, ImVec2(width, height), charts::ChartFlags_BoxSelect | charts::ChartFlags_LassoSelect)) return;
+    // Our own tooltip (the customer and their cluster) replaces the chart's.
+    const charts::ChartFlags flags = charts::ChartFlags_BoxSelect | charts::ChartFlags_LassoSelect | charts::ChartFlags_NoTooltip;
+    if (!charts::BeginChart(title, ImVec2(width, height), flags)) return;
+    // A new run: the last box or lasso was drawn on other points.
+    static uint64_t shownGeneration = 0;
+    if (shownGeneration != c.generation) {
+        shownGeneration = c.generation;
+        charts::ClearSelection();
+    }
     charts::AxisSpec x, y;
     char xl[48], yl[48];
     std::snprintf(xl, sizeof xl, "Component 1 (%.0f%%)", run.explained[0] * 100);
@@ -441,10 +454,13 @@ void drawScatter(app::AppState& app, const app::ClusterRun& run, float width, fl
         ImGui::PopFont();
         const std::string name = cluster < static_cast<int>(run.profiles.size()) ? run.profiles[static_cast<size_t>(cluster)].name : "";
         ImGui::Text("Cluster %d: %s", cluster + 1, name.c_str());
+        MutedText("Drag to select a box, Shift+drag for a lasso.");
         ImGui::EndTooltip();
     }
     static uint64_t seenGeneration = 0;
-    if (const charts::Selection* sel = charts::GetSelection(); sel != nullptr && sel->generation != seenGeneration) {
+    const charts::Selection* sel = charts::GetSelection();
+    if (sel == nullptr) seenGeneration = 0;  // generations restart with the chart's state
+    if (sel != nullptr && sel->generation != seenGeneration) {
         seenGeneration = sel->generation;
         if (const std::vector<int32_t>* idx = sel->indicesOf("Customers"); idx != nullptr && !idx->empty()) {
             std::vector<int64_t> ids;
@@ -749,25 +765,30 @@ void DrawSegmentsView(app::AppState& app) {
     drawSelectionBar(app);
     ImGui::Dummy(ImVec2(0, dp(space::xs)));
     if (ImGui::BeginTabBar("##segments-tabs")) {
-        if (ImGui::BeginTabItem("RFM")) {
+        // Each tab is recorded right after BeginTabItem: once its content is drawn, the
+        // last item is the content's, not the tab's.
+        const bool rfmOpen = ImGui::BeginTabItem("RFM");
+        recordItem("RFM tab");
+        if (rfmOpen) {
             ImGui::Dummy(ImVec2(0, dp(space::xs)));
             drawRfm(app);
             ImGui::EndTabItem();
         }
-        recordItem("RFM tab");
-        if (ImGui::BeginTabItem("Clusters")) {
+        const bool clustersOpen = ImGui::BeginTabItem("Clusters");
+        recordItem("Clusters tab");
+        if (clustersOpen) {
             ImGui::Dummy(ImVec2(0, dp(space::xs)));
             drawClusters(app);
             ImGui::EndTabItem();
         }
-        recordItem("Clusters tab");
         const std::string savedLabel = "Saved segments (" + core::formatCount(app.counts.segments) + ")###saved";
-        if (ImGui::BeginTabItem(savedLabel.c_str())) {
+        const bool savedOpen = ImGui::BeginTabItem(savedLabel.c_str());
+        recordItem("Saved segments tab");
+        if (savedOpen) {
             ImGui::Dummy(ImVec2(0, dp(space::xs)));
             drawSaved(app);
             ImGui::EndTabItem();
         }
-        recordItem("Saved segments tab");
         ImGui::EndTabBar();
     }
 }
