@@ -334,6 +334,45 @@ NpsReport computeNps(const NpsContext& c, const NpsFilter& filter, NpsGroupBy by
     return report;
 }
 
+NpsReport computeNpsCrossed(const NpsContext& c, const NpsFilter& filter, NpsGroupBy by, NpsGroupBy then,
+                            const analytics::NpsOptions& options) {
+    NpsReport report;
+    if (c.facts == nullptr) return report;
+    const CustomerFacts& f = *c.facts;
+    const store::Categorical* catBy = categoricalFor(c, by);
+    const store::Categorical* catThen = categoricalFor(c, then);
+    const bool rfmOk = c.rfm != nullptr && c.rfm->customerIds.size() == f.id.size();
+    analytics::NpsCounts overall;
+    std::map<std::pair<int64_t, int64_t>, analytics::NpsCounts> cells;  // (then key, by key)
+    forEachCustomerAnswer(c, filter, SurveyKind::Nps, [&](size_t i, int64_t k) {
+        const auto r = static_cast<size_t>(k);
+        const float score = f.responseScore[r];
+        addAnswer(overall, score);
+        if (std::isfinite(score) && score >= 0 && score <= 10) {
+            ++report.distribution[static_cast<size_t>(std::clamp(static_cast<int>(std::floor(score + 0.5f)), 0, 10))];
+        }
+        forEachGroupKey(c, then, catThen, rfmOk, i, f.responseDay[r], [&](int64_t outer) {
+            forEachGroupKey(c, by, catBy, rfmOk, i, f.responseDay[r], [&](int64_t inner) { addAnswer(cells[{outer, inner}], score); });
+        });
+    });
+    report.responses = overall.n();
+    report.overall = analytics::nps(overall, options);
+    for (const auto& [key, counts] : cells) {
+        NpsGroupRow row;
+        row.key = key.second;
+        row.outerKey = then == NpsGroupBy::SavedSegment ? c.segments[static_cast<size_t>(key.first)].id : key.first;
+        row.outerLabel = groupLabel(c, then, catThen, key.first);
+        row.label = groupLabel(c, by, catBy, key.second);
+        if (isPeriod(by)) {
+            row.fromDay = static_cast<int32_t>(key.second);
+            row.toDay = periodEnd(by, row.fromDay);
+        }
+        row.result = analytics::nps(counts, options);
+        report.groups.push_back(std::move(row));
+    }
+    return report;
+}
+
 // ---- 3. Drivers ---------------------------------------------------------------------------------------
 
 std::vector<std::string> defaultDriverFeatures() {
@@ -704,7 +743,8 @@ void writeShare(core::JsonWriter& w, const analytics::ProportionInterval& p) {
 
 class NpsReportJob : public Job {
 public:
-    NpsReportJob(std::string kind, NpsFilter filter, NpsGroupBy by) : kind_(std::move(kind)), filter_(filter), by_(by) {}
+    NpsReportJob(std::string kind, NpsFilter filter, NpsGroupBy by, NpsGroupBy then)
+        : kind_(std::move(kind)), filter_(filter), by_(by), then_(then) {}
     std::string title() const override { return kind_ == "csat" ? "CSAT report" : "NPS report"; }
     core::Result<bool> run(AppState& app, Clock::time_point deadline) override {
         auto ready = facts_.run(app, deadline);
@@ -712,19 +752,23 @@ public:
         if (!*ready) return true;
         NpsContext c = npsContext(app);
         if (c.facts == nullptr) return core::makeError("The customer data could not be read.");
-        if (by_ == NpsGroupBy::RfmSegment && c.rfm == nullptr) {
+        if ((by_ == NpsGroupBy::RfmSegment || then_ == NpsGroupBy::RfmSegment) && c.rfm == nullptr) {
             return core::makeError("Group by RFM segment needs an RFM result on the current data: run rapport.run('rfm') first.");
         }
         if (filter_.segmentId != 0 && std::none_of(c.segments.begin(), c.segments.end(),
                                                    [&](const NpsContext::Segment& s) { return s.id == filter_.segmentId; })) {
             return core::makeError("There is no saved segment with id " + std::to_string(filter_.segmentId) + ".");
         }
-        const NpsReport report = computeNps(c, filter_, by_);
+        const auto began = Clock::now();
+        const NpsReport report = then_ == NpsGroupBy::None ? computeNps(c, filter_, by_) : computeNpsCrossed(c, filter_, by_, then_);
+        const double computeMs = std::chrono::duration<double, std::milli>(Clock::now() - began).count();
         core::JsonWriter w;
         w.beginObject();
         if (filter_.fromDay != kNoDay) w.field("from", isoDay(filter_.fromDay));
         if (filter_.toDay != kNoDay) w.field("to", isoDay(filter_.toDay));
-        w.field("by", npsGroupByName(by_)).field("latestOnly", filter_.latestOnly);
+        if (then_ == NpsGroupBy::None) w.field("by", npsGroupByName(by_));
+        else w.key("by").beginArray().value(npsGroupByName(by_)).value(npsGroupByName(then_)).endArray();
+        w.field("latestOnly", filter_.latestOnly).field("computeMs", computeMs);
         w.key("overall").beginObject();
         if (kind_ == "csat") writeShare(w, report.csat);
         else writeNps(w, report.overall);
@@ -732,6 +776,7 @@ public:
         w.key("groups").beginArray();
         for (const NpsGroupRow& g : report.groups) {
             w.beginObject().field("label", g.label);
+            if (then_ != NpsGroupBy::None) w.field("group", g.outerLabel);
             if (g.fromDay != kNoDay) w.field("from", isoDay(g.fromDay)).field("to", isoDay(g.toDay));
             if (kind_ == "csat") writeShare(w, g.csat);
             else writeNps(w, g.result);
@@ -756,17 +801,21 @@ public:
 private:
     std::string kind_;
     NpsFilter filter_;
-    NpsGroupBy by_;
+    NpsGroupBy by_, then_;
     FactsStage facts_;
     std::string json_;
 };
 
 }  // namespace
 
-core::Result<uint64_t> startNpsReport(AppState& app, const std::string& kind, const NpsFilter& filter, NpsGroupBy by) {
+core::Result<uint64_t> startNpsReport(AppState& app, const std::string& kind, const NpsFilter& filter, NpsGroupBy by, NpsGroupBy then) {
     if (!app.store) return core::makeError("The database is not open.");
     if (kind != "nps" && kind != "csat") return core::makeError("Unknown report \"" + kind + "\".");
-    return startJob(app, std::make_unique<NpsReportJob>(kind, filter, by));
+    if (then != NpsGroupBy::None && kind == "csat") return core::makeError("CSAT reports take one grouping.");
+    if (then != NpsGroupBy::None && (by == NpsGroupBy::None || then == by)) {
+        return core::makeError("Two groupings must be two different ones, e.g. by: ['month', 'rfm'].");
+    }
+    return startJob(app, std::make_unique<NpsReportJob>(kind, filter, by, then));
 }
 
 }  // namespace rapport::app

@@ -57,6 +57,9 @@ struct NpsGroupRow {
     int32_t toDay = store::kNoDay;
     analytics::NpsResult result;
     analytics::ProportionInterval csat;  // CSAT answers of the same group
+    // Crossed reports (computeNpsCrossed): the outer group of this row.
+    int64_t outerKey = 0;
+    std::string outerLabel;
 };
 
 struct NpsReport {
@@ -72,6 +75,10 @@ struct NpsReport {
 // The report for a filter, grouped by `by` (None: no groups).
 NpsReport computeNps(const NpsContext& context, const NpsFilter& filter, NpsGroupBy by,
                      const analytics::NpsOptions& options = {});
+// NPS for every pair of groups with answers: `then` (e.g. the RFM segment) outside, `by`
+// (e.g. the month) inside; rows ordered by outer then inner key. NPS only (no CSAT).
+NpsReport computeNpsCrossed(const NpsContext& context, const NpsFilter& filter, NpsGroupBy by, NpsGroupBy then,
+                            const analytics::NpsOptions& options = {});
 // The NPS counts of the answers in [fromDay, toDay] (other filters as given) and of a
 // group's answers: for comparisons.
 analytics::NpsCounts npsCounts(const NpsContext& context, const NpsFilter& filter);
@@ -161,7 +168,9 @@ void removeUserTopic(AppState& app, size_t index);
 // Fits the drivers now (fast enough for a frame at typical sizes; a job above).
 void fitDrivers(AppState& app);
 
-// The hook: rapport.run('nps' | 'csat', {from, to, by, latestOnly, segment}).
-core::Result<uint64_t> startNpsReport(AppState& app, const std::string& kind, const NpsFilter& filter, NpsGroupBy by);
+// The hook: rapport.run('nps' | 'csat', {from, to, by, latestOnly, segment}); `then` is the
+// second grouping of by: [by, then] (NPS only).
+core::Result<uint64_t> startNpsReport(AppState& app, const std::string& kind, const NpsFilter& filter, NpsGroupBy by,
+                                      NpsGroupBy then = NpsGroupBy::None);
 
 }  // namespace rapport::app

@@ -5,6 +5,7 @@
 #include <emscripten.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -15,6 +16,7 @@
 #include "app/segmentation.hpp"
 #include "core/date.hpp"
 #include "core/json_reader.hpp"
+#include "store/comments.hpp"
 #include "store/export.hpp"
 #include "store/import.hpp"
 #include "core/json_writer.hpp"
@@ -121,14 +123,27 @@ EMSCRIPTEN_KEEPALIVE double rapport_run(const char* kindText, const char* params
         if (!day("from", filter.fromDay) || !day("to", filter.toDay)) return 0;
         filter.latestOnly = p["latestOnly"].boolean(false);
         filter.segmentId = p["segment"].integer(0);
-        const std::string byName = p["by"].stringOr("none");
-        const auto by = rapport::app::npsGroupByFromName(byName);
-        if (!by) {
-            gError = "by must be one of none, week, month, quarter, region, plan, channel, rfm, segment or attribute.";
-            return 0;
+        // by: one grouping's name, or two: [inner, outer] (e.g. ['month', 'rfm']).
+        const JsonValue& byValue = p["by"];
+        std::vector<std::string> names;
+        if (byValue.isArray()) {
+            for (const JsonValue& v : byValue.array()) names.push_back(v.string());
+        } else {
+            names.push_back(byValue.stringOr("none"));
+        }
+        std::vector<rapport::app::NpsGroupBy> bys;
+        for (const std::string& name : names) {
+            const auto by = rapport::app::npsGroupByFromName(name);
+            if (!by || names.size() > 2) {
+                gError = "by must be one of none, week, month, quarter, region, plan, channel, rfm, segment or attribute "
+                         "(or two of them in an array).";
+                return 0;
+            }
+            bys.push_back(*by);
         }
         app.nps.breakdownAttribute = p["attribute"].stringOr(app.nps.breakdownAttribute);
-        id = rapport::app::startNpsReport(app, kind, filter, *by);
+        id = rapport::app::startNpsReport(app, kind, filter, bys.empty() ? rapport::app::NpsGroupBy::None : bys[0],
+                                          bys.size() > 1 ? bys[1] : rapport::app::NpsGroupBy::None);
     } else if (kind == "rfm") {
         id = rapport::app::startRfm(app, asOf);
     } else if (kind == "kmeans") {
@@ -150,6 +165,53 @@ EMSCRIPTEN_KEEPALIVE double rapport_run(const char* kindText, const char* params
         return 0;
     }
     return static_cast<double>(*id);
+}
+
+// rapport.searchComments(query): the comment search of the NPS view, as JSON
+// {total, millis, hits: [{responseId, customerId, customer, answeredAt, kind, score, comment,
+// highlights: [[start, end], ...]}]}, or "" with the reason in rapport_take_error.
+EMSCRIPTEN_KEEPALIVE const char* rapport_search_comments(const char* queryText) {
+    auto& app = rapport::platform::appState();
+    using rapport::core::JsonValue;
+    gReply.clear();
+    auto parsed = rapport::core::parseJson(queryText != nullptr && queryText[0] != '\0' ? queryText : "{}");
+    if (!parsed || !parsed->isObject()) {
+        gError = "The query must be an object, for example {text: 'delivery'}.";
+        return gReply.c_str();
+    }
+    if (!app.store) {
+        gError = "The database is not open.";
+        return gReply.c_str();
+    }
+    const JsonValue& p = *parsed;
+    rapport::store::CommentQuery q;
+    q.text = p["text"].stringOr("");
+    q.group = static_cast<int>(p["group"].integer(-1));
+    q.kind = p["kind"].stringOr("nps");
+    q.minScore = p["minScore"].number(NAN);
+    q.maxScore = p["maxScore"].number(NAN);
+    q.from = p["from"].stringOr("");
+    q.to = p["to"].stringOr("");
+    q.segmentId = p["segment"].integer(0);
+    q.limit = static_cast<int>(p["limit"].integer(100));
+    q.offset = static_cast<int>(p["offset"].integer(0));
+    auto page = rapport::store::searchComments(app.store->db(), q);
+    if (!page) {
+        gError = page.error().message;
+        return gReply.c_str();
+    }
+    rapport::core::JsonWriter w;
+    w.beginObject().field("total", page->total).field("millis", page->millis).key("hits").beginArray();
+    for (const rapport::store::CommentHit& h : page->hits) {
+        w.beginObject().field("responseId", h.responseId).field("customerId", h.customerId).field("customer", h.customerExternalId);
+        w.field("answeredAt", h.answeredAt).field("kind", h.kind).field("score", h.score).field("comment", h.comment);
+        w.key("highlights").beginArray();
+        for (const auto& [a, b] : h.highlights) w.beginArray().value(a).value(b).endArray();
+        w.endArray().endObject();
+    }
+    w.endArray().endObject();
+    gReply = w.str();
+    return gReply.c_str();
 }
 
 // rapport.segments(): the saved segments as JSON.

@@ -27,6 +27,9 @@
 //                              'kmeans' {features, k (0: choose), seed, restarts, kMin, kMax, asOf}
 //                              -> {k, sizes, inertia, silhouette, centroids, names, features, choices}
 //   rapport.segments()         the saved segments: [{id, name, size, createdAt, definition}]
+//   rapport.searchComments({text, group, kind, minScore, maxScore, from, to, segment, limit, offset})
+//                              Promise of {total, millis, hits: [{responseId, customerId, customer,
+//                              answeredAt, kind, score, comment, highlights: [[start, end]]}]}
 //   rapport.exportCsv(entity)  Promise of a Uint8Array (canonical CSV)
 //   rapport.exportDatabase()   Promise of a Uint8Array (.sqlite file)
 //   rapport.restoreDatabase(bytes)
@@ -139,6 +142,13 @@
       return startJob(call('rapport_run', 'number', ['string', 'string'], [String(kind), text]));
     },
     segments() { return JSON.parse(call('rapport_segments', 'string', [], [])); },
+    searchComments(query = {}) {
+      return new Promise((resolve, reject) => {
+        const json = call('rapport_search_comments', 'string', ['string'], [JSON.stringify(query || {})]);
+        if (!json) reject(takeError());
+        else resolve(JSON.parse(json));
+      });
+    },
     exportCsv(entity) { return exportBytes(String(entity)); },
     exportDatabase() { return exportBytes('database'); },
     restoreDatabase(bytes) {
