@@ -328,7 +328,7 @@ test('hook verbs: run("kmeans") is deterministic and complete, run("rfm") honour
     };
     assert.match(await refusal('kmeans', { ...params, k: 1 }), /One cluster is everyone/);
     assert.match(await refusal('kmeans', { ...params, features: ['nope'] }), /no feature called "nope"/);
-    assert.match(await refusal('nonsense', {}), /Unknown analysis "nonsense": use "rfm" or "kmeans"/);
+    assert.match(await refusal('nonsense', {}), /Unknown analysis "nonsense": use "rfm", "kmeans"/);
     assert.match(await refusal('rfm', { asOf: 'garbage' }), /asOf must be a date written YYYY-MM-DD/);
     assert.deepEqual((await state(page)).jobs, [], 'a refusal leaves no job behind');
 
