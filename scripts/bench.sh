@@ -3,11 +3,13 @@
 #   scripts/bench.sh [runs]          (default 5) the shell figures only
 #   scripts/bench.sh [runs] --data   also the data benchmarks (several minutes)
 #   scripts/bench.sh --segment       only segmentation against scikit-learn (a minute or two)
+#   scripts/bench.sh --nps           only NPS and comment search against pandas (a few minutes)
 # Figures: size of rapport.wasm and rapport.js (raw and gzip -9), page load to ready
 # and frame times in headless Chromium (software WebGL), the native headless frame time;
 # with --data: import speed, demo generation, save after an edit, load with a large
-# database saved, scrolling the Customers table (tests/bench/data_bench.mjs), and segmentation
-# against scikit-learn (also alone with --segment).
+# database saved, scrolling the Customers table (tests/bench/data_bench.mjs), segmentation
+# against scikit-learn (also alone with --segment), and NPS by month by segment and comment
+# search over 1,000,000 answers against pandas (also alone with --nps).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -16,6 +18,8 @@ DATA=0
 [[ "${2:-}" == "--data" || "${1:-}" == "--data" ]] && DATA=1
 SEGMENT=0
 [[ " $* " == *" --segment "* ]] && SEGMENT=1
+NPS=0
+[[ " $* " == *" --nps "* ]] && NPS=1
 [[ "$RUNS" == --* ]] && RUNS=5
 run_setup --bench
 
@@ -51,6 +55,16 @@ segmentation() {
 }
 if [[ $SEGMENT -eq 1 ]]; then segmentation; exit 0; fi
 
+# NPS by month by RFM segment and by region over 1,000,000 answers, and comment search over
+# their 1,000,000 comments, in the browser build; the same table by month and region with
+# pandas on the same CSV files (tests/bench/nps_pandas.py), with its cells checked against the
+# app's. The data is made once into build/bench-data (nps-*.csv, about 100 MB).
+nps() {
+  echo "== NPS: NPS by month by segment and comment search over 1,000,000 answers, against pandas"
+  node tests/bench/nps_bench.mjs --runs "$RUNS"
+}
+if [[ $NPS -eq 1 ]]; then RAPPORT_SKIP_SETUP=1 scripts/build.sh >/dev/null; nps; exit 0; fi
+
 RAPPORT_SKIP_SETUP=1 scripts/build.sh >/dev/null
 configure_native
 cmake --build build/native --target rapport-headless -j"$JOBS" >/dev/null
@@ -78,4 +92,5 @@ if [[ $DATA -eq 1 ]]; then
   echo "== browser: data benchmarks"
   node tests/bench/data_bench.mjs --runs 3
   segmentation
+  nps
 fi

@@ -431,24 +431,19 @@ core::Result<analytics::OlsResult> npsDrivers(const NpsContext& c, const NpsFilt
 
 namespace {
 
-// Saved segments' members as masks over the facts, cached until the data or the list changes.
-struct SegmentMasks {
-    const CustomerFacts* facts = nullptr;
-    uint64_t version = 0;
-    std::vector<std::pair<int64_t, int64_t>> listed;  // (id, size) they were made for
-    std::vector<NpsContext::Segment> segments;
-};
-SegmentMasks gMasks;
-
+// Saved segments' members as masks over the facts, kept in the app's state until the data
+// or the list changes. The list is compared by id, size, name and creation time: SQLite
+// gives a new segment the id of a deleted one, and a rename keeps id and size.
 void refreshMasks(AppState& app, const CustomerFacts& facts) {
+    NpsState::SegmentMasks& masks = app.nps.segmentMasks;
     const std::vector<store::SegmentInfo>& saved = savedSegments(app);
-    std::vector<std::pair<int64_t, int64_t>> listed;
-    for (const store::SegmentInfo& s : saved) listed.emplace_back(s.id, s.size);
-    if (gMasks.facts == &facts && gMasks.version == app.dataVersion && gMasks.listed == listed) return;
-    gMasks.facts = &facts;
-    gMasks.version = app.dataVersion;
-    gMasks.listed = listed;
-    gMasks.segments.clear();
+    std::vector<std::tuple<int64_t, int64_t, std::string, std::string>> listed;
+    for (const store::SegmentInfo& s : saved) listed.emplace_back(s.id, s.size, s.name, s.createdAt);
+    if (masks.facts == &facts && masks.version == app.dataVersion && masks.listed == listed) return;
+    masks.facts = &facts;
+    masks.version = app.dataVersion;
+    masks.listed = std::move(listed);
+    masks.segments.clear();
     for (const store::SegmentInfo& s : saved) {
         NpsContext::Segment seg{s.id, s.name, std::vector<uint8_t>(static_cast<size_t>(facts.customers()), 0)};
         if (auto members = store::segmentMembers(app.store->db(), s.id)) {
@@ -457,7 +452,7 @@ void refreshMasks(AppState& app, const CustomerFacts& facts) {
                 if (i >= 0) seg.member[static_cast<size_t>(i)] = 1;
             }
         }
-        gMasks.segments.push_back(std::move(seg));
+        masks.segments.push_back(std::move(seg));
     }
 }
 
@@ -514,7 +509,7 @@ NpsContext npsContext(AppState& app) {
     if (app.segmentation.rfm && app.segmentation.rfm->customerIds == facts->id) c.rfm = &*app.segmentation.rfm;
     if (app.store) {
         refreshMasks(app, *facts);
-        c.segments = gMasks.segments;
+        c.segments = app.nps.segmentMasks.segments;
     }
     c.attribute = app.nps.breakdownAttribute;
     return c;

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "analytics/nps.hpp"
@@ -114,6 +116,12 @@ struct NpsState {
     int32_t compareAFrom = store::kNoDay, compareATo = store::kNoDay;  // periods
     int32_t compareBFrom = store::kNoDay, compareBTo = store::kNoDay;
     int compareGroupA = 0, compareGroupB = 1;  // rows of the breakdown
+    // The two periods' counts: two passes over every answer, too slow for every frame at a
+    // million answers, so kept until the data, the filter or a period changes.
+    std::optional<std::pair<analytics::NpsCounts, analytics::NpsCounts>> comparePeriodCounts;
+    NpsFilter compareCachedA, compareCachedB;
+    uint64_t compareCachedVersion = 0;
+    int64_t compareCachedRfmRunId = -2;
 
     // Cached results, recomputed when the data, the filter or a setting changes.
     std::optional<NpsReport> overall, trend, breakdown;
@@ -151,6 +159,15 @@ struct NpsState {
     std::string driversError;
     uint64_t driversVersion = 0;
     NpsFilter driversFilter;
+
+    // Saved segments' members as masks over the facts (npsContext), and what they were made
+    // for: the facts, the data version, and each segment's id, size, name and creation time.
+    struct SegmentMasks {
+        const store::CustomerFacts* facts = nullptr;
+        uint64_t version = 0;
+        std::vector<std::tuple<int64_t, int64_t, std::string, std::string>> listed;
+        std::vector<NpsContext::Segment> segments;
+    } segmentMasks;
 };
 
 // The context for the current data: facts, the RFM run when it matches, saved segments'

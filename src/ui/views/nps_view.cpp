@@ -544,8 +544,17 @@ void drawCompare(app::AppState& app, const app::NpsContext& c, const app::NpsRep
         fa.toDay = s.compareATo;
         fb.fromDay = s.compareBFrom;
         fb.toDay = s.compareBTo;
-        a = app::npsCounts(c, fa);
-        b = app::npsCounts(c, fb);
+        const int64_t rfmId = c.rfm != nullptr ? c.rfm->runId : -1;
+        if (!s.comparePeriodCounts || !(s.compareCachedA == fa) || !(s.compareCachedB == fb) ||
+            s.compareCachedVersion != app.dataVersion || s.compareCachedRfmRunId != rfmId) {
+            s.comparePeriodCounts.emplace(app::npsCounts(c, fa), app::npsCounts(c, fb));
+            s.compareCachedA = fa;
+            s.compareCachedB = fb;
+            s.compareCachedVersion = app.dataVersion;
+            s.compareCachedRfmRunId = rfmId;
+        }
+        a = s.comparePeriodCounts->first;
+        b = s.comparePeriodCounts->second;
         nameA = isoDay(s.compareAFrom) + " to " + isoDay(s.compareATo);
         nameB = isoDay(s.compareBFrom) + " to " + isoDay(s.compareBTo);
     } else {
@@ -954,7 +963,17 @@ void DrawNpsView(app::AppState& app) {
                         "changes, scores by segment, region, plan and channel, comment search, and what drives the score. It "
                         "needs survey answers (NPS, CSAT or CES): load demo data, or import them in the Data view "
                         "(surveys.csv: response_id, customer_id, answered_at, kind, score, comment).");
-        DrawGoToDataAction(app);
+        if (app.counts.customers > 0) {
+            // DrawGoToDataAction's note with customers is for views not built yet: here only the answers are missing.
+            const std::string loaded = core::formatCount(app.counts.customers) +
+                                       " customers are loaded, but no survey answers yet: import them in the Data view.";
+            ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::min(ImGui::GetContentRegionAvail().x, dp(560)));
+            MutedTextWrapped(loaded.c_str());
+            ImGui::PopTextWrapPos();
+            if (Button("Go to Data", ButtonKind::Secondary, ICON_DATABASE)) app.view = app::View::Data;
+        } else {
+            DrawGoToDataAction(app);
+        }
         EndEmptyState();
         return;
     }
