@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/churn.hpp"
 #include "app/customer_browser.hpp"
 #include "app/data_transfer.hpp"
 #include "app/facts.hpp"
@@ -79,6 +80,7 @@ struct AppState {
     SegmentationState segmentation;                // the Segments view
     OverviewState overview;                        // the Overview view
     NpsState nps;                                  // the NPS view
+    ChurnState churn;                              // the Churn view
     uint64_t dataVersion = 1;                      // bumped whenever records change
     FrameStats frames;    // the whole C++ frame, GL submission included
     FrameStats uiFrames;  // up to ImGui::Render(): building the UI, without GL submission

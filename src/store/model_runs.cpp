@@ -165,6 +165,35 @@ core::Status deleteModelRun(Db& db, int64_t runId) {
     return stmt->run();  // steps past the returned row, which finishes the delete
 }
 
+core::Status addCustomerScores(Db& db, int64_t runId, std::span<const int64_t> customerIds, std::span<const double> scores,
+                               std::span<const std::string> extras) {
+    if (customerIds.size() != scores.size() || (!extras.empty() && extras.size() != scores.size()))
+        return core::makeError("Internal error: scores and customers do not match");
+    auto txn = Txn::begin(db);
+    if (!txn) return txn.error();
+    auto insert = Stmt::prepare(db, "INSERT OR REPLACE INTO customer_scores (run_id, customer_id, score, extra) VALUES (?, ?, ?, ?)");
+    if (!insert) return insert.error();
+    for (size_t i = 0; i < customerIds.size(); ++i) {
+        insert->reset();
+        insert->bind(1, runId).bind(2, customerIds[i]).bind(3, scores[i]);
+        if (extras.empty() || extras[i].empty()) insert->bindNull(4);
+        else insert->bindStatic(4, extras[i]);
+        if (auto s = insert->run(); !s) return s;
+    }
+    return txn->commit();
+}
+
+core::Result<std::vector<CustomerScore>> customerScores(Db& db, int64_t runId, int64_t limit) {
+    auto stmt = Stmt::prepare(db, "SELECT customer_id, score, coalesce(extra, '') FROM customer_scores WHERE run_id = ?"
+                                  " ORDER BY score DESC, customer_id LIMIT ?");
+    if (!stmt) return stmt.error();
+    stmt->bind(1, runId).bind(2, limit > 0 ? limit : int64_t{-1});
+    std::vector<CustomerScore> out;
+    while (stmt->step()) out.push_back({stmt->columnInt(0), stmt->columnDouble(1), stmt->columnText(2)});
+    if (auto s = stmt->status(); !s) return s.error();
+    return out;
+}
+
 core::Result<std::vector<int32_t>> loadInt32(Db& db, int64_t runId, const std::string& name) {
     return load<int32_t>(db, runId, name, ArrayType::Int32);
 }

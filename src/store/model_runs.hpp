@@ -51,6 +51,19 @@ core::Result<std::optional<ModelRun>> latestModelRun(Db& db, const std::string& 
 core::Result<std::vector<ModelRun>> modelRuns(Db& db, const std::string& kind);  // newest first
 core::Status deleteModelRun(Db& db, int64_t runId);
 
+// Per-customer scores of a run (customer_scores), added in slices by a job: each call is
+// its own transaction (a job that is cancelled deletes the run, which takes its scores).
+// extras: JSON text per row (may be empty, then NULL).
+core::Status addCustomerScores(Db& db, int64_t runId, std::span<const int64_t> customerIds, std::span<const double> scores,
+                               std::span<const std::string> extras);
+struct CustomerScore {
+    int64_t customerId = 0;
+    double score = 0;
+    std::string extra;
+};
+// A run's scores, highest first, at most `limit` (0: all).
+core::Result<std::vector<CustomerScore>> customerScores(Db& db, int64_t runId, int64_t limit = 0);
+
 // A saved array; an error when it is missing or not of the asked type.
 core::Result<std::vector<int32_t>> loadInt32(Db& db, int64_t runId, const std::string& name);
 core::Result<std::vector<int64_t>> loadInt64(Db& db, int64_t runId, const std::string& name);
