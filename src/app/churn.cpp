@@ -119,8 +119,18 @@ public:
     ModelFit(const ChurnParams& p, const Eigen::MatrixXd& X, const Eigen::VectorXi& y) : kind_(p.model) {
         switch (kind_) {
             case ChurnModelKind::Logistic: logistic_.emplace(X, y, p.logistic); break;
-            case ChurnModelKind::Tree: tree_.emplace(X, y, p.tree); break;
-            case ChurnModelKind::Forest: forest_.emplace(X, y, p.forest); break;
+            case ChurnModelKind::Tree: {
+                analytics::TreeParams tree = p.tree;
+                tree.seed = p.seed;  // one seed for the whole run
+                tree_.emplace(X, y, tree);
+                break;
+            }
+            case ChurnModelKind::Forest: {
+                analytics::ForestParams forest = p.forest;
+                forest.seed = p.seed;
+                forest_.emplace(X, y, forest);
+                break;
+            }
         }
     }
     bool step() {
@@ -248,6 +258,16 @@ public:
 
     std::string finish(AppState& app) override {
         std::string json = churnJson(run_);
+        if (params_.reportSplit && app.store) {
+            core::JsonWriter w;
+            w.beginArray();
+            if (auto rows = store::customerRows(app.store->db(), testCustomers_)) {
+                for (const store::CustomerRow& row : *rows) w.value(row.values[0]);
+            }
+            w.endArray();
+            json.pop_back();  // splice into the object
+            json += ",\"testCustomers\":" + w.str() + "}";
+        }
         app.churn.run = std::move(run_);
         app.churn.threshold = 0.5;
         return json;
@@ -263,6 +283,9 @@ private:
                 if (!ready) return ready.error();
                 if (!*ready) return true;
                 const CustomerFacts& f = *facts_.facts();
+                if (params_.autoLabel) chooseChurnLabel(f, params_.label);
+                if (auto names = resolveChurnNames(f, params_.label, params_.features); !names) return names.error();
+                if (params_.autoValidation) chooseChurnValidation(f, params_);
                 if (params_.features.features.empty()) params_.features = defaultChurnFeatures(f, params_.label);
                 chooseValue(f, params_);
                 run_.params = params_;
@@ -347,6 +370,7 @@ private:
             trainY_ = std::move(train->y);
             testX_ = std::move(test->X);
             testY_ = std::move(test->y);
+            testCustomers_ = test->customerIds;
             columns_ = train->columns;
             run_.excluded = test->excluded;
         } else {
@@ -461,7 +485,7 @@ private:
 
     core::Result<bool> score() {
         const CustomerFacts& f = *facts_.facts();
-        auto set = buildScoringSet(f, params_.features, columns_);
+        auto set = buildScoringSet(f, params_.label, columns_);
         if (!set) return set.error();
         run_.scoredAsOf = set->asOfDay;
         run_.valueLabel = valueLabel(params_);
@@ -849,6 +873,32 @@ const char* churnValidationName(ChurnValidation v) {
     return "holdout";
 }
 
+void chooseChurnLabel(const CustomerFacts& f, ChurnLabelSpec& label) {
+    bool anyChurned = false;
+    for (const uint8_t c : f.churned) anyChurned = anyChurned || c != 0;
+    if (anyChurned) {
+        label.rule = ChurnLabelRule::Explicit;
+        return;
+    }
+    if (!f.orderDay.empty()) {
+        label.rule = ChurnLabelRule::Inactivity;
+        return;
+    }
+    for (const store::AttributeColumn& a : f.attributes) {
+        const std::string name = lower(a.name);
+        if (name.find("churn") != std::string::npos || name == "exited" || name == "attrition") {
+            label.rule = ChurnLabelRule::Attribute;
+            label.attribute = a.name;
+            return;
+        }
+    }
+    label.rule = ChurnLabelRule::Explicit;  // nothing to learn: the job says so in words
+}
+
+void chooseChurnValidation(const CustomerFacts& f, ChurnParams& p) {
+    p.validation = !f.orderDay.empty() && !isSnapshotLabel(f, p.label) ? ChurnValidation::TimeSplit : ChurnValidation::Holdout;
+}
+
 core::Status ChurnParams::validate() const {
     if (!(testShare > 0.05 && testShare < 0.6)) return core::makeError("The test share must be between 5% and 60%.");
     if (folds < 2 || folds > 20) return core::makeError("Cross-validation needs 2 to 20 folds.");
@@ -986,9 +1036,13 @@ core::Result<std::string> churnScoresJson(AppState& app, int64_t runId, int64_t 
     }
     core::JsonWriter w;
     w.beginArray();
+    size_t row = 0;
     for (size_t k = 0; k < n; ++k) {
         w.beginObject().field("customerId", run->scoredIds[k]);
-        if (k < rows.size() && rows[k].id == run->scoredIds[k]) w.field("customer", rows[k].values[0]).field("name", rows[k].values[1]);
+        if (row < rows.size() && rows[row].id == run->scoredIds[k]) {  // same order, missing ones left out
+            w.field("customer", rows[row].values[0]).field("name", rows[row].values[1]);
+            ++row;
+        }
         w.field("score", static_cast<double>(run->scoredP[k])).field("value", run->value[k]);
         w.field("valueAtRisk", static_cast<double>(run->scoredP[k]) * run->value[k]);
         w.key("drivers").beginArray();
@@ -1014,8 +1068,8 @@ void exportAtRisk(AppState& app, int64_t limit) {
     core::appendCsvRecord(csv, {"customer_id", "name", "email", "churn_probability", "value", "value_at_risk", "driver_1", "driver_2", "driver_3"});
     size_t row = 0;
     for (size_t k = 0; k < n; ++k) {
-        while (row < rows.size() && rows[row].id != r.scoredIds[k]) ++row;
-        const store::CustomerRow* c = row < rows.size() ? &rows[row] : nullptr;
+        // customerRows keeps the order of the ids and leaves out missing ones.
+        const store::CustomerRow* c = row < rows.size() && rows[row].id == r.scoredIds[k] ? &rows[row++] : nullptr;
         std::vector<std::string> fields = {c ? c->values[0] : std::to_string(r.scoredIds[k]), c ? c->values[1] : "", c ? c->values[2] : "",
                                            core::formatNumber(std::round(static_cast<double>(r.scoredP[k]) * 10000) / 10000),
                                            core::formatNumber(std::round(r.value[k] * 100) / 100),
@@ -1025,7 +1079,6 @@ void exportAtRisk(AppState& app, int64_t limit) {
             fields.push_back(col >= 0 ? r.columns[static_cast<size_t>(col)] : "");
         }
         core::appendCsvRecord(csv, fields);
-        row = 0;
     }
     app.requests.downloads.push_back({"at-risk-customers.csv", "text/csv", std::move(csv)});
 }

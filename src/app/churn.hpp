@@ -54,8 +54,19 @@ struct ChurnParams {
     // from the data.
     std::string valueKey;
     double valueMultiplier = 1;
+    // The hook's {split: true}: the result lists the test customers (external ids), so a
+    // reference can be computed on exactly the same split. Not saved with the run.
+    bool reportSplit = false;
+    // Let the data decide (the hook without a label or validation): see chooseChurnDefaults.
+    bool autoLabel = false, autoValidation = false;
     core::Status validate() const;
 };
+
+// Sensible choices for these data: the label (the churned column when anyone is marked,
+// else inactivity when there are orders, else an attribute named like churn) and the
+// validation (a time split when the label has dates, else a stratified test set).
+void chooseChurnLabel(const store::CustomerFacts& facts, ChurnLabelSpec& label);
+void chooseChurnValidation(const store::CustomerFacts& facts, ChurnParams& params);
 
 struct ChurnImportance {
     std::string feature;

@@ -341,12 +341,14 @@ core::Result<ChurnDataset> buildChurnDataset(const CustomerFacts& f, const Churn
     return d;
 }
 
-core::Result<ChurnDataset> buildScoringSet(const CustomerFacts& f, const ChurnFeatureSpec&, const ChurnColumns& columns) {
+core::Result<ChurnDataset> buildScoringSet(const CustomerFacts& f, const ChurnLabelSpec& label, const ChurnColumns& columns) {
     ChurnDataset d;
     d.asOfDay = lastDay(f);
     d.columns = columns;
+    // An attribute label marks who has gone as well.
+    const std::vector<int> gone = label.rule == ChurnLabelRule::Attribute ? labels(f, label, d.asOfDay, true) : std::vector<int>();
     for (size_t i = 0; i < f.id.size(); ++i) {
-        if (f.churned[i] != 0) {
+        if (f.churned[i] != 0 || (!gone.empty() && gone[i] == 1)) {
             ++d.excluded;  // already gone: nothing to prevent
             continue;
         }
@@ -356,6 +358,48 @@ core::Result<ChurnDataset> buildScoringSet(const CustomerFacts& f, const ChurnFe
     d.y = Eigen::VectorXi::Constant(static_cast<Eigen::Index>(d.rows.size()), -1);
     fillRows(f, columns, d.rows, d.asOfDay, d.X);
     return d;
+}
+
+core::Status resolveChurnNames(const CustomerFacts& f, ChurnLabelSpec& label, ChurnFeatureSpec& features) {
+    if (label.rule == ChurnLabelRule::Attribute) {
+        const store::AttributeColumn* found = nullptr;
+        std::string wanted = lower(label.attribute.rfind("attr:", 0) == 0 ? label.attribute.substr(5) : label.attribute);
+        for (const store::AttributeColumn& a : f.attributes) {
+            if (lower(a.name) == wanted) found = &a;
+        }
+        if (found == nullptr && (wanted == "churn" || wanted == "churned")) {  // imported into the churned column
+            label.rule = ChurnLabelRule::Explicit;
+            label.attribute.clear();
+        } else if (found == nullptr) {
+            std::string names;
+            for (const store::AttributeColumn& a : f.attributes) names += (names.empty() ? "" : ", ") + a.name;
+            return core::makeError("There is no attribute called \"" + label.attribute + "\" to use as the churn label" +
+                                   (names.empty() ? std::string(" (these customers have no custom attributes).") : "; there are: " + names + "."));
+        } else {
+            label.attribute = found->name;
+        }
+    }
+    const auto catalog = churnFeatureCatalog(f);
+    std::vector<std::string> keys;
+    for (const std::string& name : features.features) {
+        const std::string wanted = lower(name);
+        std::string key;
+        for (const ChurnFeatureInfo& info : catalog) {
+            if (info.key == name) key = info.key;
+        }
+        for (const ChurnFeatureInfo& info : catalog) {
+            if (key.empty() && (lower(info.key) == wanted || lower(info.label) == wanted || lower(info.key) == "attr:" + wanted)) key = info.key;
+        }
+        if (key.empty()) {
+            std::string known;
+            for (const ChurnFeatureInfo& info : catalog) known += (known.empty() ? "" : ", ") + info.key;
+            return core::makeError("There is no feature called \"" + name + "\". Features here: " + known + ".");
+        }
+        if (label.rule == ChurnLabelRule::Attribute && key == "attr:" + label.attribute) continue;  // the answer is not a clue
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    }
+    features.features = std::move(keys);
+    return {};
 }
 
 }  // namespace rapport::app

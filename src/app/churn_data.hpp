@@ -90,9 +90,15 @@ bool isSnapshotLabel(const store::CustomerFacts& facts, const ChurnLabelSpec& la
 core::Result<ChurnDataset> buildChurnDataset(const store::CustomerFacts& facts, const ChurnLabelSpec& label,
                                              const ChurnFeatureSpec& features, int32_t cutoff,
                                              const ChurnColumns* columns = nullptr);
-// Every current customer (not churned as of the last day) with features as of the last
-// day, for scoring; y is -1.
-core::Result<ChurnDataset> buildScoringSet(const store::CustomerFacts& facts, const ChurnFeatureSpec& features,
+// Every current customer (not churned as of the last day, and for an attribute label not
+// marked as churned by it) with features as of the last day, for scoring; y is -1.
+core::Result<ChurnDataset> buildScoringSet(const store::CustomerFacts& facts, const ChurnLabelSpec& label,
                                            const ChurnColumns& columns);
+
+// Names as people (and scripts) write them, made into keys: a feature may be given by key
+// ("recency_days", "attr:Contract"), by its label ("Days since last order"), or by an
+// attribute's name ("Contract"), in any case; the label attribute likewise. An unknown
+// name is an error that lists what there is. The label attribute is never a feature.
+core::Status resolveChurnNames(const store::CustomerFacts& facts, ChurnLabelSpec& label, ChurnFeatureSpec& features);
 
 }  // namespace rapport::app

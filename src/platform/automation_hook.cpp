@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/app_state.hpp"
+#include "app/churn.hpp"
 #include "app/data_transfer.hpp"
 #include "app/demo_job.hpp"
 #include "app/segmentation.hpp"
@@ -26,7 +27,89 @@
 namespace {
 std::string gReply;
 std::string gError;  // why the last start_* call returned 0
+
+// run('churn', {label, features, model, params, validation, seed, ...}) as ChurnParams:
+//   label       'inactivity' | 'explicit' | an attribute's name (e.g. 'Churn'), or
+//               {rule, attribute, windowDays, cutoff: 'YYYY-MM-DD'}; absent: chosen from the data
+//   features    [key or name, ...] (absent: the defaults for the data)
+//   model       'logistic' | 'tree' | 'forest'
+//   params      {l2 | C, maxDepth, minSamplesLeaf, criterion, ccpAlpha, trees, maxFeatures}
+//   validation  'holdout' | 'cv' | 'time' (absent: a time split when the label has dates),
+//               with testShare, folds, crossValidate
+//   seed, split (true: the result lists the test customers)
+rapport::core::Result<rapport::app::ChurnParams> churnParamsFromJson(const rapport::core::JsonValue& p) {
+    using rapport::core::JsonValue;
+    using namespace rapport::app;
+    ChurnParams c;
+    const JsonValue& label = p["label"];
+    auto ruleOf = [](const std::string& text, ChurnLabelSpec& spec) {
+        if (text == "inactivity") spec.rule = ChurnLabelRule::Inactivity;
+        else if (text == "explicit" || text == "churned") spec.rule = ChurnLabelRule::Explicit;
+        else {
+            spec.rule = ChurnLabelRule::Attribute;
+            if (text != "attribute") spec.attribute = text;
+        }
+    };
+    if (label.isNull()) {
+        c.autoLabel = true;
+    } else if (label.isObject()) {
+        const std::string rule = label["rule"].stringOr(label.find("attribute") != nullptr ? "attribute" : "inactivity");
+        ruleOf(rule, c.label);
+        if (c.label.rule == ChurnLabelRule::Attribute && label.find("attribute") != nullptr) c.label.attribute = label["attribute"].string();
+        c.label.windowDays = static_cast<int>(label["windowDays"].integer(c.label.windowDays));
+        if (const JsonValue* cutoff = label.find("cutoff"); cutoff != nullptr && !cutoff->isNull() && !cutoff->string().empty()) {
+            const auto day = rapport::core::parseIsoDate(cutoff->string());
+            if (!day) return rapport::core::makeError("label.cutoff must be a date written YYYY-MM-DD.");
+            c.label.cutoffDay = static_cast<int32_t>(rapport::core::daysFromCivil(*day));
+        }
+    } else {
+        ruleOf(label.string(), c.label);
+    }
+    if (const JsonValue* f = p.find("features"); f != nullptr && f->isArray()) {
+        for (const JsonValue& key : f->array()) c.features.features.push_back(key.string());
+    }
+    const std::string model = p["model"].stringOr("logistic");
+    if (model == "logistic") c.model = ChurnModelKind::Logistic;
+    else if (model == "tree") c.model = ChurnModelKind::Tree;
+    else if (model == "forest") c.model = ChurnModelKind::Forest;
+    else return rapport::core::makeError("model must be \"logistic\", \"tree\" or \"forest\".");
+    const JsonValue& m = p["params"];
+    if (m.find("C") != nullptr) {
+        const double C = m["C"].number(1);
+        if (!(C > 0)) return rapport::core::makeError("params.C must be above 0 (the penalty is 1 / C).");
+        c.logistic.l2 = 1 / C;
+    }
+    c.logistic.l2 = m["l2"].number(c.logistic.l2);
+    const std::string criterion = m["criterion"].stringOr("gini");
+    if (criterion != "gini" && criterion != "entropy") return rapport::core::makeError("params.criterion must be \"gini\" or \"entropy\".");
+    const auto crit = criterion == "gini" ? rapport::analytics::SplitCriterion::Gini : rapport::analytics::SplitCriterion::Entropy;
+    c.tree.criterion = c.forest.criterion = crit;
+    c.tree.maxDepth = static_cast<int>(m["maxDepth"].integer(c.tree.maxDepth));
+    c.tree.minSamplesLeaf = m["minSamplesLeaf"].integer(c.tree.minSamplesLeaf);
+    c.tree.ccpAlpha = m["ccpAlpha"].number(c.tree.ccpAlpha);
+    c.forest.trees = static_cast<int>(m["trees"].integer(c.forest.trees));
+    c.forest.maxFeatures = static_cast<int>(m["maxFeatures"].integer(c.forest.maxFeatures));
+    c.forest.maxDepth = static_cast<int>(m[model == "forest" ? "maxDepth" : "forestMaxDepth"].integer(c.forest.maxDepth));
+    c.forest.minSamplesLeaf = m[model == "forest" ? "minSamplesLeaf" : "forestMinSamplesLeaf"].integer(c.forest.minSamplesLeaf);
+    const JsonValue& validation = p["validation"];
+    if (validation.isNull()) {
+        c.autoValidation = true;
+    } else {
+        const std::string v = validation.string();
+        if (v == "holdout" || v == "test") c.validation = ChurnValidation::Holdout;
+        else if (v == "cv") c.validation = ChurnValidation::CrossValidation;
+        else if (v == "time") c.validation = ChurnValidation::TimeSplit;
+        else return rapport::core::makeError("validation must be \"holdout\", \"cv\" or \"time\".");
+    }
+    c.testShare = p["testShare"].number(c.testShare);
+    c.folds = static_cast<int>(p["folds"].integer(c.folds));
+    c.crossValidate = p["crossValidate"].boolean(c.crossValidate);
+    c.seed = static_cast<uint64_t>(std::max<int64_t>(0, p["seed"].integer(0)));
+    c.reportSplit = p["split"].boolean(false);
+    return c;
 }
+
+}  // namespace
 
 extern "C" {
 
@@ -106,8 +189,15 @@ EMSCRIPTEN_KEEPALIVE double rapport_run(const char* kindText, const char* params
         asOf = static_cast<int32_t>(rapport::core::daysFromCivil(*day));
     }
     rapport::core::Result<uint64_t> id =
-        rapport::core::makeError("Unknown analysis \"" + kind + "\": use \"rfm\", \"kmeans\", \"nps\" or \"csat\".");
-    if (kind == "nps" || kind == "csat") {
+        rapport::core::makeError("Unknown analysis \"" + kind + "\": use \"rfm\", \"kmeans\", \"nps\", \"csat\" or \"churn\".");
+    if (kind == "churn") {
+        auto params = churnParamsFromJson(p);
+        if (!params) {
+            gError = params.error().message;
+            return 0;
+        }
+        id = rapport::app::startChurn(app, *params);
+    } else if (kind == "nps" || kind == "csat") {
         rapport::app::NpsFilter filter;
         auto day = [&](const char* key, int32_t& out) -> bool {
             const JsonValue* v = p.find(key);
@@ -211,6 +301,19 @@ EMSCRIPTEN_KEEPALIVE const char* rapport_search_comments(const char* queryText) 
     }
     w.endArray().endObject();
     gReply = w.str();
+    return gReply.c_str();
+}
+
+// rapport.scores(runId, limit): a churn run's per-customer scores, by value at risk, as
+// JSON; "" with the reason in rapport_take_error.
+EMSCRIPTEN_KEEPALIVE const char* rapport_scores(double runId, double limit) {
+    auto json = rapport::app::churnScoresJson(rapport::platform::appState(), static_cast<int64_t>(runId), static_cast<int64_t>(limit));
+    if (!json) {
+        gError = json.error().message;
+        gReply.clear();
+    } else {
+        gReply = std::move(*json);
+    }
     return gReply.c_str();
 }
 

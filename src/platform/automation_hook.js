@@ -26,6 +26,15 @@
 //                              share, revenueShare, averageOrderValue, meanRecencyDays}], grid, ...};
 //                              'kmeans' {features, k (0: choose), seed, restarts, kMin, kMax, asOf}
 //                              -> {k, sizes, inertia, silhouette, centroids, names, features, choices}
+//                              'churn' {label, features, model, params, validation, seed, split}
+//                              -> {runId, metrics: {accuracy, precision, recall, f1, rocAuc,
+//                              prAuc, brier, logLoss, ...}, cv, importance: [{feature, importance,
+//                              permutation}], n_train, n_test, baseRate, cutoff, columns, notes}
+//                              (see automation_hook.cpp for the options)
+//   rapport.scores(runId, limit = 0)
+//                              Promise of a churn run's scores for current customers, by value at
+//                              risk: [{customerId, customer, name, score, value, valueAtRisk,
+//                              drivers: [{feature, effect}]}] (limit 0: all)
 //   rapport.segments()         the saved segments: [{id, name, size, createdAt, definition}]
 //   rapport.searchComments({text, group, kind, minScore, maxScore, from, to, segment, limit, offset})
 //                              Promise of {total, millis, hits: [{responseId, customerId, customer,
@@ -142,6 +151,13 @@
       return startJob(call('rapport_run', 'number', ['string', 'string'], [String(kind), text]));
     },
     segments() { return JSON.parse(call('rapport_segments', 'string', [], [])); },
+    scores(runId, limit = 0) {
+      return new Promise((resolve, reject) => {
+        const json = call('rapport_scores', 'string', ['number', 'number'], [Number(runId), Number(limit) || 0]);
+        if (!json) reject(takeError());
+        else resolve(JSON.parse(json));
+      });
+    },
     searchComments(query = {}) {
       return new Promise((resolve, reject) => {
         const json = call('rapport_search_comments', 'string', ['string'], [JSON.stringify(query || {})]);
