@@ -325,7 +325,10 @@ private:
             }
             case Stage::Fit: {
                 if (!fit_) fit_.emplace(params_, trainX_, trainY_);
-                if (fit_->step()) return true;
+                const auto started = Clock::now();
+                const bool more = fit_->step();
+                run_.fitMillis += std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+                if (more) return true;
                 auto model = fit_->result();
                 fit_.reset();
                 if (!model) return model.error();
@@ -647,6 +650,7 @@ std::string runMetricsJson(const ChurnRun& r) {
     w.field("nTrain", r.nTrain).field("nTest", r.nTest).field("excluded", r.excluded).field("baseRate", r.baseRate);
     w.field("cutoff", isoDay(r.cutoffDay)).field("trainCutoff", isoDay(r.trainCutoffDay)).field("scoredAsOf", isoDay(r.scoredAsOf));
     writeNumber(w, "oobError", r.oobError);
+    w.field("fitMillis", r.fitMillis);
     w.field("valueLabel", r.valueLabel);
     w.key("columns").beginArray();
     for (const std::string& c : r.columns) w.value(c);
@@ -774,7 +778,9 @@ std::optional<ChurnRun> loadRun(store::Db& db, const store::ModelRun& saved) {
     r.cutoffDay = day(m["cutoff"]);
     r.trainCutoffDay = day(m["trainCutoff"]);
     r.scoredAsOf = day(m["scoredAsOf"]);
+    r.params.label.cutoffDay = day(p["label"]["cutoff"]);
     r.oobError = m["oobError"].number();
+    r.fitMillis = m["fitMillis"].number(0);
     r.valueLabel = m["valueLabel"].string();
     for (const core::JsonValue& c : m["columns"].array()) r.columns.push_back(c.string());
     for (const core::JsonValue& c : m["notes"].array()) r.notes.push_back(c.string());
@@ -940,7 +946,7 @@ std::string churnJson(const ChurnRun& r) {
     }
     w.endArray();
     w.field("n_train", r.nTrain).field("n_test", r.nTest).field("baseRate", r.baseRate);
-    w.field("cutoff", isoDay(r.cutoffDay));
+    w.field("cutoff", isoDay(r.cutoffDay)).field("fitMillis", r.fitMillis);
     writeNumber(w, "oobError", r.oobError);
     w.field("scored", static_cast<int64_t>(r.scoredIds.size()));
     w.key("columns").beginArray();
@@ -974,8 +980,17 @@ std::vector<ChurnRunSummary> churnRuns(AppState& app) {
         s.f1 = t["f1"].number();
         s.accuracy = t["accuracy"].number();
         s.brier = t["brier"].number();
+        s.logLoss = t["logLoss"].number();
+        s.rocAucLow = (*m)["cv"]["rocAuc"]["low"].number();
+        s.rocAucHigh = (*m)["cv"]["rocAuc"]["high"].number();
+        s.fitMillis = (*m)["fitMillis"].number(0);
         s.nTrain = (*m)["nTrain"].integer();
         s.nTest = (*m)["nTest"].integer();
+        s.features = static_cast<int64_t>((*m)["columns"].array().size());
+        for (const core::JsonValue& point : (*m)["roc"].array()) {
+            const auto& xy = point.array();
+            if (xy.size() >= 2) s.roc.push_back({xy[0].number(), xy[1].number(), xy.size() > 2 ? xy[2].number() : NAN});
+        }
         out.push_back(std::move(s));
     }
     return out;
@@ -1116,6 +1131,106 @@ bool saveAtRiskSegment(AppState& app, const std::string& name, double minProbabi
     app.segmentation.savedStale = true;
     s.message = "Saved \u201C" + name + "\u201D (" + core::formatCount(static_cast<int64_t>(ids.size())) + " customers).";
     return true;
+}
+
+
+// ---- 5. What the view reads ------------------------------------------------------------------------
+
+void resetChurnDraft(AppState& app, const CustomerFacts& facts) {
+    ChurnParams& d = app.churn.draft;
+    d.label = ChurnLabelSpec{};
+    chooseChurnLabel(facts, d.label);
+    chooseChurnValidation(facts, d);
+    d.features = defaultChurnFeatures(facts, d.label);
+    app.churn.draftInitialised = true;
+}
+
+ChurnContext churnContext(AppState& app) {
+    ChurnState& s = app.churn;
+    ChurnContext c;
+    restoreChurn(app);
+    // Saved runs: read again when the data, the shown run or the list changed.
+    const int64_t shown = s.run ? s.run->runId : -1;
+    if (s.runsStale || s.runsVersion != app.dataVersion || s.runsForRun != shown) {
+        s.runs = churnRuns(app);
+        s.runsStale = false;
+        s.runsVersion = app.dataVersion;
+        s.runsForRun = shown;
+        // A shown run that is no longer saved (the data were cleared or restored) goes too.
+        if (s.run && s.run->runId != 0 &&
+            std::none_of(s.runs.begin(), s.runs.end(), [&](const ChurnRunSummary& r) { return r.id == s.run->runId; })) {
+            s.run.reset();
+            s.runsForRun = -1;
+        }
+        std::erase_if(s.compareIds, [&](int64_t id) {
+            return std::none_of(s.runs.begin(), s.runs.end(), [&](const ChurnRunSummary& r) { return r.id == id; });
+        });
+    }
+    c.runs = &s.runs;
+    const auto facts = currentFacts(app);
+    if (!facts) {
+        if (!app.runner.active && app.counts.customers > 0 && s.factsRequestedVersion != app.dataVersion) {
+            s.factsRequestedVersion = app.dataVersion;
+            (void)startReadingFacts(app);
+        }
+        return c;
+    }
+    c.facts = facts.get();
+    if (s.catalogFacts != facts.get()) {
+        s.catalog = churnFeatureCatalog(*facts);
+        s.catalogFacts = facts.get();
+    }
+    c.catalog = &s.catalog;
+    if (!s.draftInitialised) resetChurnDraft(app, *facts);
+    return c;
+}
+
+const std::vector<ChurnAtRiskRow>& churnAtRisk(AppState& app, size_t count) {
+    ChurnState& s = app.churn;
+    if (!s.run) {
+        s.atRisk.clear();
+        s.atRiskRunId = -1;
+        return s.atRisk;
+    }
+    const ChurnRun& r = *s.run;
+    count = std::min(count, r.scoredIds.size());
+    if (s.atRiskRunId == r.runId && s.atRiskCount == count && s.atRiskVersion == app.dataVersion && s.atRisk.size() == count) return s.atRisk;
+    s.atRisk.clear();
+    s.atRiskRunId = r.runId;
+    s.atRiskCount = count;
+    s.atRiskVersion = app.dataVersion;
+    std::vector<int64_t> ids(r.scoredIds.begin(), r.scoredIds.begin() + static_cast<std::ptrdiff_t>(count));
+    std::vector<store::CustomerRow> rows;
+    if (app.store) {
+        if (auto fetched = store::customerRows(app.store->db(), ids)) rows = std::move(*fetched);
+    }
+    size_t row = 0;
+    for (size_t k = 0; k < count; ++k) {
+        ChurnAtRiskRow a;
+        a.id = r.scoredIds[k];
+        if (row < rows.size() && rows[row].id == a.id) {  // same order; missing ones left out
+            a.customer = rows[row].values[0];
+            a.name = rows[row].values[1];
+            a.email = rows[row].values[2];
+            ++row;
+        }
+        a.probability = r.scoredP[k];
+        a.value = r.value[k];
+        a.driverColumn = r.driverColumn[k];
+        a.driverEffect = r.driverEffect[k];
+        s.atRisk.push_back(std::move(a));
+    }
+    return s.atRisk;
+}
+
+core::Status deleteChurnRun(AppState& app, int64_t runId) {
+    if (auto w = checkWritable(app); !w) return w;
+    if (auto d = store::deleteModelRun(app.store->db(), runId); !d) return d;
+    ChurnState& s = app.churn;
+    if (s.run && s.run->runId == runId) s.run.reset();
+    std::erase(s.compareIds, runId);
+    s.runsStale = true;
+    return {};
 }
 
 }  // namespace rapport::app

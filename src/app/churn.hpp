@@ -95,6 +95,7 @@ struct ChurnRun {
     Eigen::VectorXi testY;                    // for the threshold control: confusion at any threshold
     Eigen::VectorXd testP;
     double oobError = NAN;                    // forest
+    double fitMillis = 0;                     // the final fit's wall time (its slices summed)
 
     // Logistic: coefficients per standard deviation and per unit, with their columns.
     Eigen::VectorXd weights, weightsOriginal;
@@ -110,6 +111,27 @@ struct ChurnRun {
     std::string valueLabel;                             // what "value" is
 };
 
+// Saved runs of the current database, newest first (id, when, model, validation, AUC, F1).
+struct ChurnRunSummary {
+    int64_t id = 0;
+    std::string createdAt, model, validation, label;
+    double rocAuc = NAN, prAuc = NAN, f1 = NAN, accuracy = NAN, brier = NAN, logLoss = NAN;
+    double rocAucLow = NAN, rocAucHigh = NAN;  // cross-validation interval, when there was one
+    double fitMillis = 0;
+    int64_t nTrain = 0, nTest = 0, features = 0;
+    std::vector<analytics::CurvePoint> roc;      // for drawing runs over each other
+};
+
+// A row of the at-risk list as the view shows it.
+struct ChurnAtRiskRow {
+    int64_t id = 0;
+    std::string customer, name, email;  // external id, name, email ("" when the customer is gone)
+    float probability = 0;
+    double value = 0;
+    std::array<int32_t, 3> driverColumn{-1, -1, -1};
+    std::array<float, 3> driverEffect{0, 0, 0};
+};
+
 struct ChurnState {
     ChurnParams draft;
     bool draftInitialised = false;
@@ -120,19 +142,42 @@ struct ChurnState {
     std::vector<int64_t> compareIds;            // runs picked for side-by-side comparison
     std::string error;
     std::string message;
+    std::string segmentName = "At risk";
+
+    // Caches for the view (kept here so a frame never reads the database).
+    std::vector<ChurnFeatureInfo> catalog;
+    const store::CustomerFacts* catalogFacts = nullptr;
+    std::vector<ChurnRunSummary> runs;
+    uint64_t runsVersion = 0;
+    int64_t runsForRun = -1;
+    bool runsStale = true;
+    std::vector<ChurnAtRiskRow> atRisk;
+    int64_t atRiskRunId = -1;
+    size_t atRiskCount = 0;
+    uint64_t atRiskVersion = 0;
+    uint64_t factsRequestedVersion = 0;
 };
+
+// What the Churn view needs each frame: the facts (null while they are read: reading is
+// started here), the feature catalog, and the saved runs. Restores the last run and sets
+// the draft's defaults from the data the first time.
+struct ChurnContext {
+    const store::CustomerFacts* facts = nullptr;
+    const std::vector<ChurnFeatureInfo>* catalog = nullptr;
+    const std::vector<ChurnRunSummary>* runs = nullptr;
+};
+ChurnContext churnContext(AppState& app);
+// The draft's label, validation and features chosen again from the data.
+void resetChurnDraft(AppState& app, const store::CustomerFacts& facts);
+// The first `count` customers of the shown run's at-risk list, with names (cached).
+const std::vector<ChurnAtRiskRow>& churnAtRisk(AppState& app, size_t count);
+// Deletes a saved run (and its scores); the shown run too when it is that one.
+core::Status deleteChurnRun(AppState& app, int64_t runId);
 
 core::Result<uint64_t> startChurn(AppState& app, const ChurnParams& params);
 // The run as the hook returns it: {runId, model, validation, metrics, cv, importance,
 // n_train, n_test, baseRate, cutoff, columns, notes}.
 std::string churnJson(const ChurnRun& run);
-// Saved runs of the current database, newest first (id, when, model, validation, AUC, F1).
-struct ChurnRunSummary {
-    int64_t id = 0;
-    std::string createdAt, model, validation, label;
-    double rocAuc = NAN, prAuc = NAN, f1 = NAN, accuracy = NAN, brier = NAN;
-    int64_t nTrain = 0, nTest = 0;
-};
 std::vector<ChurnRunSummary> churnRuns(AppState& app);
 // Loads a saved run (to show it again); the newest at start-up.
 bool loadChurnRun(AppState& app, int64_t runId);
