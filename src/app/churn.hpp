@@ -143,6 +143,7 @@ struct ChurnState {
     std::string error;
     std::string message;
     std::string segmentName = "At risk";
+    int tab = -1;  // a tab of the view to open on the next frame (0 set-up, 1 results, 2 risk, 3 runs), -1 none
 
     // Caches for the view (kept here so a frame never reads the database).
     std::vector<ChurnFeatureInfo> catalog;
