@@ -626,6 +626,7 @@ std::string paramsJson(const ChurnParams& p) {
     w.field("minSamplesLeaf", p.tree.minSamplesLeaf).field("ccpAlpha", p.tree.ccpAlpha);
     w.field("trees", p.forest.trees).field("maxFeatures", p.forest.maxFeatures).field("forestMaxDepth", p.forest.maxDepth);
     w.field("forestMinSamplesLeaf", p.forest.minSamplesLeaf);
+    w.field("forestCriterion", p.forest.criterion == analytics::SplitCriterion::Gini ? "gini" : "entropy");
     w.endObject();
     w.field("valueKey", p.valueKey).field("valueMultiplier", p.valueMultiplier);
     w.endObject();
@@ -744,6 +745,7 @@ std::optional<ChurnRun> loadRun(store::Db& db, const store::ModelRun& saved) {
     r.params.forest.maxFeatures = static_cast<int>(p["params"]["maxFeatures"].integer(0));
     r.params.forest.maxDepth = static_cast<int>(p["params"]["forestMaxDepth"].integer(0));
     r.params.forest.minSamplesLeaf = p["params"]["forestMinSamplesLeaf"].integer(1);
+    r.params.forest.criterion = p["params"]["forestCriterion"].string() == "entropy" ? analytics::SplitCriterion::Entropy : analytics::SplitCriterion::Gini;
     r.params.valueKey = p["valueKey"].string();
     r.params.valueMultiplier = p["valueMultiplier"].number(1);
 

@@ -25,6 +25,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/app_state.hpp"
@@ -137,19 +138,22 @@ struct Screen {
         return true;
     }
 
-    // The view's scrolling area (the shell's "##view" child window).
-    static ImGuiWindow* viewWindow() {
+    // The view's scrolling area (the shell's "##view" child window), or another child window
+    // drawn in the last frame and named `area` (ImGui names a child "<parent>/<name>_<id>").
+    static ImGuiWindow* viewWindow(const char* area = "##view") {
         for (ImGuiWindow* w : GImGui->Windows) {
-            if (w->Active && std::string(w->Name).find("##view") != std::string::npos) return w;
+            const std::string_view name(w->Name);
+            const size_t slash = name.rfind('/');
+            if (w->Active && name.substr(slash == std::string_view::npos ? 0 : slash + 1).starts_with(area)) return w;
         }
         return nullptr;
     }
-    // Turns the mouse wheel over the view's scrollbar, one notch per frame, until `done`.
+    // Turns the mouse wheel over the area's scrollbar, one notch per frame, until `done`.
     template <class Done>
-    bool scrollView(float notch, Done done) {
+    bool scrollView(float notch, Done done, const char* area = "##view") {
         for (int i = 0; i < 80; ++i) {
             if (done()) return true;
-            ImGuiWindow* w = viewWindow();
+            ImGuiWindow* w = viewWindow(area);
             if (w == nullptr) return false;
             const float s = ui::uiScale();
             ImGuiIO& io = ImGui::GetIO();
@@ -159,17 +163,20 @@ struct Screen {
         }
         return done();
     }
-    // Scrolls down until the widget is drawn whole inside the view.
-    bool scrollTo(const char* label) {
-        return scrollView(-1, [&] {
-            const auto r = ui::findWidget(label);
-            ImGuiWindow* w = viewWindow();
-            const float s = ui::uiScale();
-            return r && w && r->y * s >= w->Pos.y && (r->y + r->h) * s <= w->Pos.y + w->Size.y;
-        });
+    // Scrolls down until the widget is drawn whole inside the view (or the area).
+    bool scrollTo(const char* label, const char* area = "##view") {
+        return scrollView(
+            -1,
+            [&] {
+                const auto r = ui::findWidget(label);
+                ImGuiWindow* w = viewWindow(area);
+                const float s = ui::uiScale();
+                return r && w && r->y * s >= w->Pos.y && (r->y + r->h) * s <= w->Pos.y + w->Size.y;
+            },
+            area);
     }
-    void scrollToTop() {
-        scrollView(+1, [] { return viewWindow() == nullptr || viewWindow()->Scroll.y <= 0; });
+    void scrollToTop(const char* area = "##view") {
+        scrollView(+1, [&] { return viewWindow(area) == nullptr || viewWindow(area)->Scroll.y <= 0; }, area);
     }
 
     app::AppState& app;

@@ -554,7 +554,7 @@ void drawMetricsTable(const app::ChurnRun& r, float width) {
 
 void drawCurve(const char* id, const std::vector<analytics::CurvePoint>& curve, const char* xLabel, const char* yLabel,
                double referenceY, bool diagonal, charts::ChartPoint marker, float width, float height) {
-    if (!charts::BeginChart(id, ImVec2(width, height), charts::ChartFlags_NoLegend)) return;
+    if (!charts::BeginChart(id, ImVec2(width, height), charts::ChartFlags_NoLegend | charts::ChartFlags_NoZoom)) return;
     charts::AxisSpec x, y;
     x.label = xLabel;
     y.label = yLabel;
@@ -611,7 +611,7 @@ void drawCurves(app::AppState& app, const app::ChurnRun& r, float avail) {
                                           "The flat line is the churn rate: what a random list would give.");
     if (wide) ImGui::SameLine(0, gap);
     // Calibration: predicted against observed, per score bin.
-    if (charts::BeginChart("Calibration##churn-calibration", ImVec2(w, h), charts::ChartFlags_NoLegend)) {
+    if (charts::BeginChart("Calibration##churn-calibration", ImVec2(w, h), charts::ChartFlags_NoLegend | charts::ChartFlags_NoZoom)) {
         charts::AxisSpec x, y;
         x.label = "Predicted probability";
         y.label = "Observed churn rate";
@@ -696,7 +696,7 @@ void drawThreshold(app::AppState& app, const app::ChurnRun& r, float avail) {
     const analytics::ConfusionMatrix& cm = confusionAt(r, s.threshold);
     const int64_t n = cm.tp + cm.fp + cm.tn + cm.fn;
     const Palette& p = palette();
-    const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit;
+    const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX;
     const float cell = dp(150);
     ImGui::BeginGroup();
     if (ImGui::BeginTable("##confusion", 3, flags)) {
@@ -757,14 +757,15 @@ void drawGains(const app::ChurnRun& r, float avail) {
     const float w = wide ? (avail - gap) / 2 : avail;
     const float h = dp(260);
     const size_t n = r.gains.size();
-    std::vector<double> decile(n), gains(n), random(n), lift(n);
+    // Gains start at (0, 0): contacting nobody finds nobody.
+    std::vector<double> decile(n), share{0.0}, gains{0.0}, lift(n);
     double ks = 0;
     int ksDecile = 0;
     for (size_t i = 0; i < n; ++i) {
         const analytics::DecileRow& d = r.gains[i];
         decile[i] = d.decile;
-        gains[i] = d.cumulativeRecall;
-        random[i] = d.decile / 10.0;
+        share.push_back(d.decile / 10.0);
+        gains.push_back(d.cumulativeRecall);
         lift[i] = d.lift;
         if (d.ks > ks) {
             ks = d.ks;
@@ -773,22 +774,20 @@ void drawGains(const app::ChurnRun& r, float avail) {
     }
     if (charts::BeginChart("Cumulative gains##churn-gains", ImVec2(w, h), charts::ChartFlags_NoZoom)) {
         charts::AxisSpec x, y;
-        x.label = "Customers contacted, highest scores first (deciles)";
+        x.label = "Customers contacted, highest scores first";
         y.label = "Share of all churners found";
-        y.format = charts::AxisFormat::Percent;
-        x.min = 0.5;
-        x.max = 10.5;
-        y.min = 0;
-        y.max = 1;
+        x.format = y.format = charts::AxisFormat::Percent;
+        x.min = y.min = 0;
+        x.max = y.max = 1;
         charts::SetupAxes(x, y);
         charts::SeriesSpec muted;
         muted.colour = charts::withAlpha(toU32(palette().textMuted), 0.8f);
         muted.size = 1;
-        charts::PlotLine("Random list", decile.data(), random.data(), static_cast<int>(n), muted);
+        charts::PlotLine("Random list", share.data(), share.data(), static_cast<int>(share.size()), muted);
         charts::SeriesSpec line;
         line.colour = charts::seriesColour(0);
         line.flags = charts::SeriesFlags_Markers;
-        charts::PlotLine("Model", decile.data(), gains.data(), static_cast<int>(n), line);
+        charts::PlotLine("Model", share.data(), gains.data(), static_cast<int>(share.size()), line);
         charts::EndChart();
     }
     recordItem("Churn gains");
@@ -918,6 +917,10 @@ void drawResults(app::AppState& app) {
     drawRunHeader(r);
     ImGui::Dummy(ImVec2(0, dp(space::sm)));
     drawMetricsTable(r, std::min(avail, dp(760)));
+    if (r.test.confusion.tp + r.test.confusion.fp == 0 && r.test.positives > 0) {
+        noteText("At 0.5 the model flags nobody (churn is rare here, so few customers reach a 50% risk): precision, recall "
+                 "and F1 at 0.5 are 0. The ranking (AUC) is what counts; choose a lower threshold below.", palette().warning);
+    }
     ImGui::Dummy(ImVec2(0, dp(space::md)));
     if (r.testY.size() == 0) {
         MutedText("The test scores of this run were not saved: train again to see the curves.");
@@ -983,7 +986,7 @@ void drawTiers(app::AppState& app, const app::ChurnRun& r, float avail) {
 
 void drawScoreHistogram(app::AppState& app, const app::ChurnRun& r, float avail) {
     RunCache& cache = cacheFor(r);
-    if (!charts::BeginChart("Distribution of churn risk##churn-scores", ImVec2(avail, dp(240)), charts::ChartFlags_NoLegend)) return;
+    if (!charts::BeginChart("Distribution of churn risk##churn-scores", ImVec2(avail, dp(240)), charts::ChartFlags_NoLegend | charts::ChartFlags_NoZoom)) return;
     charts::AxisSpec x, y;
     x.label = "Predicted probability of churning";
     y.label = "Customers";
@@ -1163,7 +1166,7 @@ void drawCompare(app::AppState& app, const std::vector<app::ChurnRunSummary>& ru
     const float chartWidth = wide ? avail * 0.42f : avail;
     std::vector<std::string> names;
     for (const auto* r : picked) names.push_back(std::string(modelLabel(r->model)) + ", " + r->createdAt.substr(11, 5) + "##" + std::to_string(r->id));
-    if (charts::BeginChart("ROC curves##churn-compare-roc", ImVec2(chartWidth, dp(320)))) {
+    if (charts::BeginChart("ROC curves##churn-compare-roc", ImVec2(chartWidth, dp(320)), charts::ChartFlags_NoZoom)) {
         charts::AxisSpec x, y;
         x.label = "False positive rate";
         y.label = "True positive rate";
