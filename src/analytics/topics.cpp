@@ -778,7 +778,7 @@ std::vector<bool> mentions(std::span<const std::string_view> comments, const Top
 }
 
 std::vector<TopicImpact> topicImpact(std::span<const std::string_view> comments, std::span<const float> scores,
-                                     const std::vector<Topic>& topics) {
+                                     const std::vector<Topic>& topics, const std::array<int64_t, 3>* everyone) {
     assert(scores.size() == comments.size());
     TopicMatcher matcher(topics);
     std::array<int64_t, 3> all = {0, 0, 0};
@@ -793,6 +793,9 @@ std::vector<TopicImpact> topicImpact(std::span<const std::string_view> comments,
         for (size_t t = 0; t < topics.size(); ++t) {
             if (hits[t]) ++counts[t][group];
         }
+    }
+    if (everyone != nullptr) {
+        for (size_t g = 0; g < 3; ++g) all[g] = std::max(all[g], (*everyone)[g]);  // never fewer than the commented ones
     }
     const int64_t total = all[0] + all[1] + all[2];
     const double npsAll = nps(all[0], all[2], total);

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <span>
 #include <string>
 #include <string_view>
@@ -76,8 +77,11 @@ struct TopicImpact {
 };
 
 // One result per topic, in the order given. scores: one per comment, 0-10 (NaN: no score).
+// everyone: the promoters, passives and detractors among all the answers the comments come
+// from, with a comment or not; NPS(all) and npsWithout are then over all those answers (the
+// ones without a comment mention no topic). Null: over the commented answers only.
 std::vector<TopicImpact> topicImpact(std::span<const std::string_view> comments, std::span<const float> scores,
-                                     const std::vector<Topic>& topics);
+                                     const std::vector<Topic>& topics, const std::array<int64_t, 3>* everyone = nullptr);
 
 // Per comment, whether it mentions the topic.
 std::vector<bool> mentions(std::span<const std::string_view> comments, const Topic& topic);

@@ -612,8 +612,9 @@ constexpr size_t kTopicComments = 100000;
 class TopicsJob : public Job {
 public:
     TopicsJob(std::unique_ptr<store::CommentReader> reader, std::vector<analytics::Topic> topics, NpsFilter filter, uint64_t version,
-              int64_t answers)
-        : reader_(std::move(reader)), topics_(std::move(topics)), filter_(filter), version_(version), answers_(answers) {}
+              int64_t answers, std::array<int64_t, 3> everyone)
+        : reader_(std::move(reader)), topics_(std::move(topics)), filter_(filter), version_(version), answers_(answers),
+          everyone_(everyone) {}
     std::string title() const override { return "Counting comment topics"; }
     core::Result<bool> run(AppState&, Clock::time_point deadline) override {
         while (!readDone_ && Clock::now() < deadline) {
@@ -630,7 +631,7 @@ public:
         std::vector<int8_t> groups;
         for (const float s : scores_) groups.push_back(static_cast<int8_t>(npsGroupOf(s)));
         terms_ = analytics::topTerms(views, groups, 40, true);
-        impacts_ = analytics::topicImpact(views, scores_, topics_);
+        impacts_ = analytics::topicImpact(views, scores_, topics_, &everyone_);
         return false;
     }
     double progress() const override { return readDone_ ? 0.95 : 0.9 * reader_->progress(); }
@@ -654,6 +655,7 @@ private:
     NpsFilter filter_;
     uint64_t version_;
     int64_t answers_;
+    std::array<int64_t, 3> everyone_;  // groups of every answer read from, with a comment or not
     bool readDone_ = false;
     std::vector<std::string> texts_;
     std::vector<float> scores_;
@@ -676,12 +678,19 @@ core::Result<uint64_t> startTopics(AppState& app) {
                          [&](int64_t a, int64_t b) { return c.facts->responseDay[static_cast<size_t>(a)] > c.facts->responseDay[static_cast<size_t>(b)]; });
         order.resize(kTopicComments);
     }
-    for (const int64_t k : order) ids.push_back(c.facts->responseId[static_cast<size_t>(k)]);
+    // Impact is over every answer considered, with a comment or not (NPS of all minus NPS
+    // without the answers that mention the topic).
+    std::array<int64_t, 3> everyone = {0, 0, 0};
+    for (const int64_t k : order) {
+        ids.push_back(c.facts->responseId[static_cast<size_t>(k)]);
+        const float score = c.facts->responseScore[static_cast<size_t>(k)];
+        if (std::isfinite(score) && score >= 0 && score <= 10) ++everyone[static_cast<size_t>(npsGroupOf(score))];
+    }
     if (ids.empty()) ids.push_back(0);  // none
     auto reader = store::CommentReader::begin(app.store->db(), "nps", std::move(ids));
     if (!reader) return reader.error();
     return startJob(app, std::make_unique<TopicsJob>(std::move(*reader), app.nps.userTopics, app.nps.filter, app.dataVersion,
-                                                     static_cast<int64_t>(answers.size())));
+                                                     static_cast<int64_t>(answers.size()), everyone));
 }
 
 void fitDrivers(AppState& app) {

@@ -257,6 +257,24 @@ TEST_SUITE("analytics") {
         CHECK(std::isnan(impact[0].impact));
     }
 
+    TEST_CASE("with every answer's groups given, impact is over all answers, not only the commented ones") {
+        // Three commented answers (promoter and detractor mention "app", a passive does not);
+        // all answers: 6 promoters, 2 passives, 2 detractors.
+        const std::vector<std::string> comments = {"love the app", "the app crashes", "fine"};
+        const std::vector<float> scores = {10, 3, 8};
+        const std::array<int64_t, 3> everyone = {6, 2, 2};
+        const auto impact = topicImpact(views(comments), scores, {{"App", {"app"}}}, &everyone);
+        REQUIRE(impact.size() == 1);
+        CHECK(impact[0].mentions == 2);
+        CHECK(impact[0].npsWith == doctest::Approx(0));
+        // NPS of all 10 answers: (6 - 2) / 10 = 40; without the 2 mentions: (5 - 1) / 8 = 50.
+        CHECK(impact[0].npsWithout == doctest::Approx(50));
+        CHECK(impact[0].impact == doctest::Approx(-10));
+        // Commented answers only: all = (1, 1, 1) -> 0; without = the passive alone -> 0.
+        const auto commented = topicImpact(views(comments), scores, {{"App", {"app"}}});
+        CHECK(commented[0].impact == doctest::Approx(0));
+    }
+
     TEST_CASE("topic keywords in Chinese, Japanese and Korean match inside runs of characters") {
         const std::vector<std::string> comments = {"\u914d\u9001\u304c\u9045\u3044",          // 配送が遅い
                                                    "\u670d\u52a1\u5f88\u597d",                // 服务很好

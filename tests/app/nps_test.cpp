@@ -16,6 +16,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -1003,7 +1004,7 @@ TEST_SUITE("app") {
         }
     }
 
-    TEST_CASE("the topics job counts what analytics::topTerms and topicImpact count on the same comments") {
+    TEST_CASE("the topics job counts what analytics::topTerms and topicImpact count on the same comments, impact over every answer") {
         AppState app;
         openImage(app, demoImage());
         readFacts(app);
@@ -1039,7 +1040,14 @@ TEST_SUITE("app") {
         std::vector<int8_t> groups;
         for (const float s : scores) groups.push_back(static_cast<int8_t>(s >= 9 ? 0 : s >= 7 ? 1 : 2));
         const std::vector<analytics::TermCount> terms = analytics::topTerms(views, groups, 40, true);
-        const std::vector<analytics::TopicImpact> impacts = analytics::topicImpact(views, scores, app.nps.userTopics);
+        // Impact is over every answer in the window, with a comment or not.
+        std::array<int64_t, 3> everyone = {0, 0, 0};
+        for (const int64_t k : answers) {
+            const float s = c.facts->responseScore[static_cast<size_t>(k)];
+            ++everyone[static_cast<size_t>(s >= 9 ? 0 : s >= 7 ? 1 : 2)];
+        }
+        REQUIRE(everyone[0] + everyone[1] + everyone[2] > static_cast<int64_t>(texts.size()));  // some answers have no comment
+        const std::vector<analytics::TopicImpact> impacts = analytics::topicImpact(views, scores, app.nps.userTopics, &everyone);
 
         REQUIRE(app.nps.terms.size() == terms.size());
         CHECK_FALSE(terms.empty());

@@ -44,7 +44,9 @@ std::string fixed(double v, int decimals) {
 std::string signedScore(double v) {
     if (!std::isfinite(v)) return "-";
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%+.0f", v);
+    const double rounded = std::round(v);
+    if (rounded == 0) return "0";  // never "-0" or "+0"
+    std::snprintf(buf, sizeof buf, "%+.0f", rounded);
     return buf;
 }
 
