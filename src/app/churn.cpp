@@ -494,6 +494,8 @@ private:
         run_.valueLabel = valueLabel(params_);
         const Eigen::VectorXd p = set->X.rows() > 0 ? predict(model_, set->X) : Eigen::VectorXd();
         const Eigen::MatrixXd c = set->X.rows() > 0 ? contributionsOf(model_, set->X) : Eigen::MatrixXd();
+        const Eigen::RowVectorXd mean = trainX_.rows() > 0 ? Eigen::RowVectorXd(trainX_.colwise().mean())
+                                                           : Eigen::RowVectorXd::Zero(set->X.cols());
         const auto n = static_cast<size_t>(set->rows.size());
         std::vector<size_t> order(n);
         std::vector<double> value(n), atRisk(n);
@@ -527,8 +529,13 @@ private:
                     }
                 }
             }
+            std::array<int8_t, 3> high{0, 0, 0};
+            for (size_t t = 0; t < 3; ++t) {
+                if (top[t] >= 0) high[t] = set->X(static_cast<Eigen::Index>(k), top[t]) > mean(top[t]) ? 1 : 0;
+            }
             run_.driverColumn.push_back(top);
             run_.driverEffect.push_back(effect);
+            run_.driverHigh.push_back(high);
         }
         return true;
     }
@@ -552,9 +559,8 @@ private:
             scores.push_back(run_.scoredP[k]);
             core::JsonWriter w;
             w.beginObject().field("value", run_.value[k]).key("drivers").beginArray();
-            for (int t = 0; t < 3; ++t) {
-                const int32_t col = run_.driverColumn[k][static_cast<size_t>(t)];
-                if (col >= 0) w.value(run_.columns[static_cast<size_t>(col)]);
+            for (size_t t = 0; t < 3; ++t) {
+                if (const std::string reason = churnDriverText(run_, k, t); !reason.empty()) w.value(reason);
             }
             w.endArray().endObject();
             extras.push_back(w.str());
@@ -695,12 +701,13 @@ std::string runMetricsJson(const ChurnRun& r) {
 
 core::Result<int64_t> ChurnJob::saveRun(store::Db& db) const {
     const ChurnRun& r = run_;
-    std::vector<int32_t> drivers;
+    std::vector<int32_t> drivers, sides;
     std::vector<float> effects;
     for (size_t k = 0; k < r.driverColumn.size(); ++k) {
         for (int t = 0; t < 3; ++t) {
             drivers.push_back(r.driverColumn[k][static_cast<size_t>(t)]);
             effects.push_back(r.driverEffect[k][static_cast<size_t>(t)]);
+            sides.push_back(k < r.driverHigh.size() ? r.driverHigh[k][static_cast<size_t>(t)] : 0);
         }
     }
     std::vector<int32_t> testY(r.testY.data(), r.testY.data() + r.testY.size());
@@ -709,7 +716,7 @@ core::Result<int64_t> ChurnJob::saveRun(store::Db& db) const {
         store::RunArray::ofInt32("test_y", testY),           store::RunArray::ofFloat64("test_p", testP),
         store::RunArray::ofInt64("customer_id", r.scoredIds), store::RunArray::ofFloat32("probability", r.scoredP),
         store::RunArray::ofFloat64("value", r.value),        store::RunArray::ofInt32("driver_column", drivers),
-        store::RunArray::ofFloat32("driver_effect", effects),
+        store::RunArray::ofFloat32("driver_effect", effects), store::RunArray::ofInt32("driver_high", sides),
     };
     return store::saveModelRun(db, "churn", paramsJson(r.params), runMetricsJson(r), arrays, 10);
 }
@@ -833,6 +840,8 @@ std::optional<ChurnRun> loadRun(store::Db& db, const store::ModelRun& saved) {
         drivers->size() != 3 * ids->size() || effects->size() != drivers->size()) {
         return std::nullopt;
     }
+    auto sides = store::loadInt32(db, saved.id, "driver_high");  // absent in runs saved before it was kept
+    const bool haveSides = sides && sides->size() == drivers->size();
     r.testY = Eigen::Map<const Eigen::VectorXi>(testY->data(), static_cast<Eigen::Index>(testY->size()));
     r.testP = Eigen::Map<const Eigen::VectorXd>(testP->data(), static_cast<Eigen::Index>(testP->size()));
     r.scoredIds = std::move(*ids);
@@ -848,6 +857,10 @@ std::optional<ChurnRun> loadRun(store::Db& db, const store::ModelRun& saved) {
         }
         r.driverColumn.push_back(col);
         r.driverEffect.push_back(eff);
+        if (haveSides) {
+            r.driverHigh.push_back({static_cast<int8_t>((*sides)[3 * k] != 0), static_cast<int8_t>((*sides)[3 * k + 1] != 0),
+                                    static_cast<int8_t>((*sides)[3 * k + 2] != 0)});
+        }
     }
     return r;
 }
@@ -1065,12 +1078,29 @@ core::Result<std::string> churnScoresJson(AppState& app, int64_t runId, int64_t 
         w.key("drivers").beginArray();
         for (size_t t = 0; t < 3; ++t) {
             const int32_t col = run->driverColumn[k][t];
-            if (col >= 0) w.beginObject().field("feature", run->columns[static_cast<size_t>(col)]).field("effect", static_cast<double>(run->driverEffect[k][t])).endObject();
+            if (col >= 0) {
+                w.beginObject().field("feature", run->columns[static_cast<size_t>(col)]).field("reason", churnDriverText(*run, k, t));
+                w.field("effect", static_cast<double>(run->driverEffect[k][t])).endObject();
+            }
         }
         w.endArray().endObject();
     }
     w.endArray();
     return w.str();
+}
+
+std::string churnDriverText(const ChurnRun& r, size_t customer, size_t driver) {
+    const int32_t col = r.driverColumn[customer][driver];
+    if (col < 0 || static_cast<size_t>(col) >= r.columns.size()) return {};
+    const std::string& name = r.columns[static_cast<size_t>(col)];
+    if (customer >= r.driverHigh.size()) return name;
+    const bool high = r.driverHigh[customer][driver] != 0;
+    if (name.find(" = ") != std::string::npos) return high ? name : "not " + name;  // a category's column
+    constexpr std::string_view kMissing = " missing";
+    if (name.size() > kMissing.size() && name.compare(name.size() - kMissing.size(), kMissing.size(), kMissing) == 0) {
+        return high ? name : name.substr(0, name.size() - kMissing.size()) + " known";
+    }
+    return name + (high ? " high" : " low");
 }
 
 void exportAtRisk(AppState& app, int64_t limit) {
@@ -1091,10 +1121,7 @@ void exportAtRisk(AppState& app, int64_t limit) {
                                            core::formatNumber(std::round(static_cast<double>(r.scoredP[k]) * 10000) / 10000),
                                            core::formatNumber(std::round(r.value[k] * 100) / 100),
                                            core::formatNumber(std::round(static_cast<double>(r.scoredP[k]) * r.value[k] * 100) / 100)};
-        for (size_t t = 0; t < 3; ++t) {
-            const int32_t col = r.driverColumn[k][t];
-            fields.push_back(col >= 0 ? r.columns[static_cast<size_t>(col)] : "");
-        }
+        for (size_t t = 0; t < 3; ++t) fields.push_back(churnDriverText(r, k, t));
         core::appendCsvRecord(csv, fields);
     }
     app.requests.downloads.push_back({"at-risk-customers.csv", "text/csv", std::move(csv)});

@@ -107,6 +107,9 @@ struct ChurnRun {
     std::vector<double> value;
     std::vector<std::array<int32_t, 3>> driverColumn;  // the columns that raise the risk most (-1: none)
     std::vector<std::array<float, 3>> driverEffect;    // their contributions (log-odds or probability points)
+    // Which side of the training mean the customer is on for each driver column (1 above:
+    // "high", or has the category; 0 below). Empty for runs saved before it was kept.
+    std::vector<std::array<int8_t, 3>> driverHigh;
     int32_t scoredAsOf = 0;
     std::string valueLabel;                             // what "value" is
 };
@@ -185,6 +188,9 @@ bool loadChurnRun(AppState& app, int64_t runId);
 void restoreChurn(AppState& app);
 // The per-customer scores of a run as JSON for rapport.scores(runId, limit): by value at risk.
 core::Result<std::string> churnScoresJson(AppState& app, int64_t runId, int64_t limit);
+// A driver in words: "tenure low", "MonthlyCharges high", "Contract = Month-to-month",
+// "not Partner = Yes", "Income missing" (the bare column name when the side is unknown).
+std::string churnDriverText(const ChurnRun& run, size_t customer, size_t driver);
 // The at-risk list as CSV (customer_id, name, email, churn_probability, value, value_at_risk,
 // driver_1..3), for download; and the top customers as a saved segment.
 void exportAtRisk(AppState& app, int64_t limit);

@@ -1140,6 +1140,41 @@ TEST_SUITE("app") {
 
     // ---- 9. Parameter checks --------------------------------------------------------------------------
 
+    TEST_CASE("each customer's reasons say which side of the average they are on, and survive a reload") {
+        AppState app;
+        openDemo(app, DemoScenario::Retail);
+        const ChurnRun run = train(app, quick(ChurnModelKind::Logistic, ChurnLabelRule::Inactivity));
+        REQUIRE(run.driverHigh.size() == run.scoredIds.size());
+        int64_t checked = 0;
+        for (size_t k = 0; k < run.scoredIds.size(); ++k) {
+            for (size_t t = 0; t < 3; ++t) {
+                const int32_t col = run.driverColumn[k][t];
+                if (col < 0) continue;
+                const std::string text = churnDriverText(run, k, t);
+                const std::string& name = run.columns[static_cast<size_t>(col)];
+                const bool missing = name.size() > 8 && name.compare(name.size() - 8, 8, " missing") == 0;
+                REQUIRE(text.find(missing ? name.substr(0, name.size() - 8) : name) != std::string::npos);
+                // A positive contribution w (x - mean) / sd means x is above the mean exactly when
+                // the weight is positive: "high" (or "has the category") goes with w > 0.
+                const bool high = run.driverHigh[k][t] != 0;
+                CHECK(high == (run.weights(col) > 0));
+                if (missing) CHECK(text == (high ? name : name.substr(0, name.size() - 8) + " known"));
+                if (name.find(" = ") == std::string::npos && !missing) {
+                    CHECK(text == name + (high ? " high" : " low"));
+                }
+                ++checked;
+            }
+        }
+        CHECK(checked > 100);
+        // Read back from the database, the same words.
+        REQUIRE(loadChurnRun(app, run.runId));
+        const ChurnRun& loaded = *app.churn.run;
+        REQUIRE(loaded.driverHigh.size() == run.driverHigh.size());
+        for (size_t k = 0; k < std::min<size_t>(50, run.scoredIds.size()); ++k) {
+            for (size_t t = 0; t < 3; ++t) CHECK(churnDriverText(loaded, k, t) == churnDriverText(run, k, t));
+        }
+    }
+
     TEST_CASE("ChurnParams::validate refuses what cannot run, and startChurn passes the refusal on") {
         ChurnParams ok;
         CHECK(ok.validate());

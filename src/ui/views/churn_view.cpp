@@ -1008,25 +1008,13 @@ void drawScoreHistogram(app::AppState& app, const app::ChurnRun& r, float avail)
     recordItem("Churn score distribution");
 }
 
-std::string driversText(const app::ChurnRun& r, const app::ChurnAtRiskRow& row) {
+std::string driversText(const app::ChurnRun& r, size_t k) {
     std::string text;
     for (size_t t = 0; t < 3; ++t) {
-        const int32_t col = row.driverColumn[t];
-        if (col < 0 || static_cast<size_t>(col) >= r.columns.size()) continue;
+        const std::string reason = app::churnDriverText(r, k, t);
+        if (reason.empty()) continue;
         if (!text.empty()) text += ";  ";
-        const std::string& name = r.columns[static_cast<size_t>(col)];
-        // Logistic: a positive contribution is w (x - mean) > 0, so the sign of the weight
-        // tells which side of the average this customer is on.
-        if (r.params.model == ChurnModelKind::Logistic && col < r.weights.size()) {
-            const bool up = r.weights(col) > 0;
-            const bool oneHot = name.find(" = ") != std::string::npos;
-            const bool missing = name.size() > 8 && name.compare(name.size() - 8, 8, " missing") == 0;
-            if (oneHot) text += up ? name : "not " + name;
-            else if (missing) text += up ? name : name.substr(0, name.size() - 8) + " known";
-            else text += name + (up ? " high" : " low");
-        } else {
-            text += name;
-        }
+        text += reason;
     }
     return text.empty() ? "-" : text;
 }
@@ -1068,19 +1056,21 @@ void drawAtRiskList(app::AppState& app, const app::ChurnRun& r) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(money(static_cast<double>(row.probability) * row.value).c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(driversText(r, row).c_str());
+            ImGui::TextUnformatted(driversText(r, k).c_str());
             if (ImGui::IsItemHovered()) {
                 std::string tip;
                 for (size_t t = 0; t < 3; ++t) {
                     const int32_t col = row.driverColumn[t];
                     if (col < 0 || static_cast<size_t>(col) >= r.columns.size()) continue;
-                    tip += r.columns[static_cast<size_t>(col)] + ": +" + fixed(row.driverEffect[t], 3) + " " + effectUnit(r.params.model) + "\n";
+                    tip += app::churnDriverText(r, k, t) + ": +" + fixed(row.driverEffect[t], 3) + " " + effectUnit(r.params.model) + "\n";
                 }
                 tip += r.params.model == ChurnModelKind::Logistic
                            ? "Each is the feature's weight times how far this customer is from the average customer: the "
-                             "reasons this customer's risk is above average."
+                             "reasons this customer's risk is above average. High or low: this customer's value against the "
+                             "average."
                            : "Each is how much the feature's splits on this customer's path through the trees raised the "
-                             "predicted probability (path contributions).";
+                             "predicted probability (path contributions). High or low: this customer's value against the "
+                             "average.";
                 ItemTooltip("Why this customer", tip.c_str());
             }
             ImGui::PopID();
