@@ -590,9 +590,13 @@ void drawCurve(const char* id, const std::vector<analytics::CurvePoint>& curve, 
 
 void drawCurves(app::AppState& app, const app::ChurnRun& r, float avail) {
     const float gap = dp(space::md);
-    const bool wide = avail > dp(1000);
-    const float w = wide ? (avail - 2 * gap) / 3 : avail;
+    const int columns = avail > dp(1000) ? 3 : avail > dp(600) ? 2 : 1;
+    const float w = (avail - static_cast<float>(columns - 1) * gap) / static_cast<float>(columns);
     const float h = dp(300);
+    int placed = 0;
+    auto next = [&] {  // side by side while the row has room
+        if (++placed % columns != 0) ImGui::SameLine(0, gap);
+    };
     const analytics::ConfusionMatrix& cm = confusionAt(r, app.churn.threshold);
     const double fpr = cm.fp + cm.tn > 0 ? static_cast<double>(cm.fp) / static_cast<double>(cm.fp + cm.tn) : NAN;
     const double tpr = cm.tp + cm.fn > 0 ? static_cast<double>(cm.tp) / static_cast<double>(cm.tp + cm.fn) : NAN;
@@ -602,14 +606,14 @@ void drawCurves(app::AppState& app, const app::ChurnRun& r, float avail) {
     recordItem("Churn ROC");
     ItemTooltip("ROC curve", "Each point is a threshold: the share of churners flagged (up) against the share of loyal customers "
                              "flagged by mistake (right). The dot is the threshold chosen below; the diagonal is guessing.");
-    if (wide) ImGui::SameLine(0, gap);
+    next();
     const double rate = r.test.n > 0 ? static_cast<double>(r.test.positives) / static_cast<double>(r.test.n) : NAN;
     const std::string prTitle = "Precision-recall  \xC2\xB7  PR AUC " + fixed(r.test.prAuc, 3) + "##churn-pr";
     drawCurve(prTitle.c_str(), r.pr, "Recall", "Precision", rate, false, {tpr, precision}, w, h);
     recordItem("Churn PR");
     ItemTooltip("Precision-recall curve", "As the list of flagged customers grows (right), how many of them really churn (up). "
                                           "The flat line is the churn rate: what a random list would give.");
-    if (wide) ImGui::SameLine(0, gap);
+    next();
     // Calibration: predicted against observed, per score bin.
     if (charts::BeginChart("Calibration##churn-calibration", ImVec2(w, h), charts::ChartFlags_NoLegend | charts::ChartFlags_NoZoom)) {
         charts::AxisSpec x, y;
@@ -957,12 +961,13 @@ void drawTiers(app::AppState& app, const app::ChurnRun& r, float avail) {
     const std::string names[] = {"High risk: " + fixed(t, 2) + " and above", "Medium: " + fixed(t / 2, 2) + " to " + fixed(t, 2),
                                  "Low: below " + fixed(t / 2, 2)};
     const float gap = dp(space::md);
-    const float w = avail > dp(900) ? (avail - 2 * gap) / 3 : avail;
+    const bool row = avail > dp(640);
+    const float w = row ? (avail - 2 * gap) / 3 : avail;
     const double total = static_cast<double>(std::max<size_t>(1, r.scoredP.size()));
     for (int i = 0; i < 3; ++i) {
-        if (i > 0 && avail > dp(900)) ImGui::SameLine(0, gap);
+        if (i > 0 && row) ImGui::SameLine(0, gap);
         ImGui::PushID(i);
-        if (BeginCard("##tier", ImVec2(w, dp(120)))) {
+        if (BeginCard("##tier", ImVec2(w, dp(136)))) {
             ImGui::PushStyleColor(ImGuiCol_Text, colours[i]);
             ImGui::TextUnformatted(ICON_USER_TIMES);
             ImGui::PopStyleColor();
@@ -971,9 +976,10 @@ void drawTiers(app::AppState& app, const app::ChurnRun& r, float avail) {
             ImGui::PushFont(fonts().display);
             ImGui::TextUnformatted(count(cache.tierCount[static_cast<size_t>(i)]).c_str());
             ImGui::PopFont();
-            const std::string line = percent(static_cast<double>(cache.tierCount[static_cast<size_t>(i)]) / total) + " of customers  \xC2\xB7  " +
-                                     money(cache.tierValueAtRisk[static_cast<size_t>(i)]) + " value at risk";
-            MutedText(line.c_str());
+            const std::string share = percent(static_cast<double>(cache.tierCount[static_cast<size_t>(i)]) / total) + " of customers";
+            const std::string value = money(cache.tierValueAtRisk[static_cast<size_t>(i)]) + " value at risk";
+            MutedText(share.c_str());
+            MutedText(value.c_str());
         }
         EndCard();
         const std::string tip = "Current customers whose predicted churn probability is in this band (the threshold is set in the "
