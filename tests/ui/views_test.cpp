@@ -1,4 +1,4 @@
-// The Overview, Segments and NPS views without a browser, as shell_test.cpp drives the shell:
+// The Overview, Segments, NPS and Churn views without a browser, as shell_test.cpp drives the shell:
 // drawn with no customers, with 10 and with 100,000 (RFM and clustering run to the end
 // first), in all three Segments tabs, with a selection, and with the chart gallery on, at
 // two window sizes in both themes, with no failed ImGui check. Also: a click on the RFM
@@ -7,16 +7,26 @@
 // answers, with 5 (every figure too few) and with 1,000,000 (written with SQL, built once),
 // with every setting; clicks on the distribution, trend and breakdown list the comments
 // behind them, typing searches, Fit drivers and Count topics; its frame time and
-// computeNps's at a million answers.
-//   Screen (the ImGui context, clicks, drags, scrolling the view, the text of a frame), the
-//   fixtures (10 and 100,000 customers), the drawing and clicking helpers, the NPS view's
-//   fixtures and helpers, then the test cases.
+// computeNps's at a million answers. The Churn view (issue 6): every tab (opened through
+// app.churn.tab and by a click) at two sizes in both themes, with no customers (the empty
+// state), with 3,000 demo customers before any training (every label rule, model and
+// validation of the set-up, the features popup), trained from its Train button with each
+// model (the Results tab opens; the data notes and coefficients open; thresholds and costs;
+// the suggested threshold; more of the at-risk list; the list saved as a segment), three runs
+// side by side and the oldest shown again; and with 1,000,000 customers (a churned flag and a
+// profile written with SQL, a logistic model on a test set), with the Risk and Results tabs'
+// native frame time.
+//   Screen (the ImGui context, clicks, drags, scrolling the view or a child of it, the text
+//   of a frame), the fixtures (10 and 100,000 customers), the drawing and clicking helpers,
+//   the NPS view's fixtures and helpers, the Churn view's helpers and its 1,000,000
+//   customers, then the test cases.
 #include <doctest/doctest.h>
 #include <imgui.h>
 #include <imgui_internal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -28,12 +38,16 @@
 #include <string_view>
 #include <vector>
 
+#include "analytics/evaluation.hpp"
 #include "app/app_state.hpp"
+#include "app/churn.hpp"
+#include "app/facts.hpp"
 #include "app/jobs.hpp"
 #include "app/nps.hpp"
 #include "app/segmentation.hpp"
 #include "core/date.hpp"
 #include "core/json_reader.hpp"
+#include "core/text_format.hpp"
 #include "store/comments.hpp"
 #include "store/demo_data.hpp"
 #include "store/segments.hpp"
@@ -151,6 +165,11 @@ struct Screen {
     // Turns the mouse wheel over the area's scrollbar, one notch per frame, until `done`.
     template <class Done>
     bool scrollView(float notch, Done done, const char* area = "##view") {
+        // ImGui sends the wheel to the window it last scrolled until the mouse moves away.
+        if (GImGui->WheelingWindow != nullptr && GImGui->WheelingWindow != viewWindow(area)) {
+            ImGui::GetIO().AddMousePosEvent(0, 0);
+            frame();
+        }
         for (int i = 0; i < 80; ++i) {
             if (done()) return true;
             ImGuiWindow* w = viewWindow(area);
@@ -176,7 +195,8 @@ struct Screen {
             area);
     }
     void scrollToTop(const char* area = "##view") {
-        scrollView(+1, [&] { return viewWindow(area) == nullptr || viewWindow(area)->Scroll.y <= 0; }, area);
+        scrollView(
+            +1, [&] { return viewWindow(area) == nullptr || viewWindow(area)->Scroll.y <= 0; }, area);
     }
 
     app::AppState& app;
@@ -799,6 +819,353 @@ void clickNpsCharts(app::AppState& app) {
     CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
 }
 
+// ---- The Churn view ----------------------------------------------------------------------------
+
+// Each tab of the Churn view draws into its own scrolling child window of this name.
+constexpr const char* kChurnTab = "##churn-tab-content";
+const char* const kChurnTabs[] = {"Churn set-up tab", "Churn results tab", "Churn risk tab", "Churn runs tab"};
+const char* const kChurnTabNames[] = {"Set-up", "Results", "Risk", "Runs"};
+
+// The Churn view's open tab as ImGui's tab bar has it ("Set-up", "Results", "Risk", "Runs"),
+// or "" when the view drew no tabs.
+std::string churnOpenTab() {
+    ImGuiContext& g = *GImGui;
+    for (int i = 0; i < g.TabBars.GetMapSize(); ++i) {
+        ImGuiTabBar* bar = g.TabBars.TryGetMapData(i);
+        if (bar == nullptr) continue;
+        ImGuiTabItem* tab = ImGui::TabBarFindTabByID(bar, bar->VisibleTabId);
+        if (tab == nullptr) continue;
+        const std::string name = ImGui::TabBarGetTabName(bar, tab);  // "Runs (3)###runs"
+        const std::string shown = name.substr(0, name.find_first_of(" #"));
+        if (std::find(std::begin(kChurnTabNames), std::end(kChurnTabNames), shown) != std::end(kChurnTabNames))
+            return shown;
+    }
+    return {};
+}
+
+// Scrolls the open tab to its end and back to the top, so every part is drawn once (the view
+// skips a chart or card out of sight), and returns which of `labels` were registered on the way.
+std::vector<std::string> scrollChurnTab(Screen& screen, const std::vector<const char*>& labels = {}) {
+    std::vector<std::string> seen;
+    auto note = [&] {
+        for (const char* label : labels) {
+            if (ui::findWidget(label) && std::find(seen.begin(), seen.end(), label) == seen.end())
+                seen.push_back(label);
+        }
+    };
+    note();
+    screen.scrollView(
+        -1,
+        [&] {
+            note();
+            ImGuiWindow* w = Screen::viewWindow(kChurnTab);
+            return w == nullptr || w->Scroll.y >= w->ScrollMax.y;
+        },
+        kChurnTab);
+    note();
+    screen.scrollToTop(kChurnTab);
+    return seen;
+}
+
+// Opens a tab the way the view's own links do (app.churn.tab, read on the next frame),
+// checks that it is the one shown, and scrolls through it (see scrollChurnTab).
+std::vector<std::string> showChurnTab(Screen& screen, app::AppState& app, int tab,
+                                      const std::vector<const char*>& labels = {}) {
+    app.churn.tab = tab;
+    screen.frames(3);            // the tab bar selects it in the next frame; the registry remembers one frame more
+    CHECK(app.churn.tab == -1);  // taken
+    CHECK(churnOpenTab() == kChurnTabNames[tab]);
+    return scrollChurnTab(screen, labels);
+}
+
+// A frame's text with the mouse away from everything: a tooltip is a window of its own,
+// and ImGui ends a log at the end of the first such window.
+std::string churnFrameText(Screen& screen) {
+    ImGui::GetIO().AddMousePosEvent(-FLT_MAX, -FLT_MAX);
+    screen.frame();
+    return screen.frameText();
+}
+
+// Opens a tree node of the open tab as a click on it would: its open state is kept in the
+// tab's window storage under the node's id (a label's "###" part, when it has one).
+void openChurnNode(const char* label) {
+    ImGuiWindow* w = Screen::viewWindow(kChurnTab);
+    REQUIRE(w != nullptr);
+    w->StateStorage.SetInt(w->GetID(label), 1);
+}
+
+// 3,000 demo customers (retail: orders, and churn dates for those who left), so the
+// view's defaults are the churned field with a time split and cross-validation intervals.
+void openChurnDemo(app::AppState& app) {
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    REQUIRE(store::generateDemo(app.store->db(), store::DemoOptions{3000, 7}));
+    app::refreshCounts(app);
+    REQUIRE(app.counts.customers == 3000);
+}
+
+// Draws the Churn view: with no customers its empty state; else each tab (opened through
+// app.churn.tab, then by a click on it), scrolled through, with what each shows before and
+// after a model is trained.
+void drawChurn(app::AppState& app, float width, float height) {
+    Screen screen(app, width, height);
+    CHECK(screen.warning.empty());
+    app.view = app::View::Churn;
+    screen.frames(2);
+    if (app.runner.active) runToEnd(app);  // the facts, read on the first visit
+    screen.frames(2);
+    if (app.counts.customers == 0) {
+        CHECK(ui::findWidget("Load demo data").has_value());
+        CHECK(ui::findWidget("Churn set-up tab") == std::nullopt);
+        CHECK(churnOpenTab().empty());
+        CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
+        return;
+    }
+    const bool trained = app.churn.run.has_value();
+    const bool runs = !app.churn.runs.empty();
+    const bool compared = app.churn.compareIds.size() >= 2;
+    struct Part {
+        int tab;
+        const char* label;
+        bool shown;
+    };
+    const Part parts[] = {
+        {0, "Churn label", true},
+        {0, "Churn model", true},
+        {0, "Churn validation", true},
+        {0, "Churn features", true},
+        {0, "Train model", true},
+        {1, "Churn ROC", trained},
+        {1, "Churn PR", trained},
+        {1, "Churn calibration", trained},
+        {1, "Churn threshold", trained},
+        {1, "Churn confusion matrix", trained},
+        {1, "Churn gains", trained},
+        {1, "Churn lift", trained},
+        {1, "Churn importance", trained},
+        {2, "Churn high risk", trained},
+        {2, "Churn score distribution", trained},
+        {2, "At-risk list", trained},
+        {2, "At-risk first customer", trained},
+        {3, "Compare run 1", runs},
+        {3, "Churn compare ROC", compared},
+        {3, "Churn compare table", compared},
+    };
+    std::vector<const char*> labels;
+    for (const Part& part : parts) labels.push_back(part.label);
+    for (int tab = 0; tab < 4; ++tab) {
+        CAPTURE(tab);
+        // Each part is drawn in its own tab only (those of other tabs are noted too).
+        const std::vector<std::string> drawn = showChurnTab(screen, app, tab, labels);
+        for (const Part& part : parts) {
+            const std::string label = part.label;
+            CAPTURE(label);
+            const bool found = std::find(drawn.begin(), drawn.end(), label) != drawn.end();
+            CHECK(found == (part.tab == tab && part.shown));
+        }
+    }
+    // And by a click on each tab, as a reader opens them.
+    for (int tab = 3; tab >= 0; --tab) {
+        CAPTURE(tab);
+        REQUIRE(screen.clickWidget(kChurnTabs[tab]));
+        screen.frames(1);
+        CHECK(churnOpenTab() == kChurnTabNames[tab]);
+    }
+    CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
+}
+
+void drawChurnEverywhere(app::AppState& app) {
+    struct Size {
+        float w, h;
+    };
+    for (const Size size : {Size{1440, 900}, Size{800, 600}}) {
+        for (const app::Theme theme : {app::Theme::Light, app::Theme::Dark}) {
+            CAPTURE(size.w);
+            CAPTURE(static_cast<int>(theme));
+            app.theme = theme;
+            drawChurn(app, size.w, size.h);
+        }
+    }
+    app.theme = app::Theme::Light;
+}
+
+// Every label rule, model and validation of the set-up draws its own row of settings;
+// the draft is put back afterwards.
+void drawChurnSetups(Screen& screen, app::AppState& app) {
+    using app::ChurnLabelRule;
+    using app::ChurnModelKind;
+    using app::ChurnValidation;
+    const app::ChurnParams saved = app.churn.draft;
+    app.churn.tab = 0;
+    screen.frames(2);
+    for (const ChurnLabelRule rule :
+         {ChurnLabelRule::Inactivity, ChurnLabelRule::Explicit, ChurnLabelRule::Attribute}) {
+        for (const ChurnModelKind model : {ChurnModelKind::Logistic, ChurnModelKind::Tree, ChurnModelKind::Forest}) {
+            for (const ChurnValidation validation :
+                 {ChurnValidation::TimeSplit, ChurnValidation::Holdout, ChurnValidation::CrossValidation}) {
+                CAPTURE(static_cast<int>(rule));
+                CAPTURE(static_cast<int>(model));
+                CAPTURE(static_cast<int>(validation));
+                app.churn.draft.label.rule = rule;
+                app.churn.draft.model = model;
+                app.churn.draft.validation = validation;
+                screen.frames(2);
+                // The demo's churned field has dates: only an attribute label is a snapshot, with no cut-off.
+                CHECK(ui::findWidget("Churn cut-off").has_value() == (rule != ChurnLabelRule::Attribute));
+                CHECK(ui::findWidget("Churn label attribute").has_value() == (rule == ChurnLabelRule::Attribute));
+                CHECK(ui::findWidget("Churn C").has_value() == (model == ChurnModelKind::Logistic));
+                CHECK(ui::findWidget("Churn tree depth").has_value() == (model == ChurnModelKind::Tree));
+                CHECK(ui::findWidget("Churn trees").has_value() == (model == ChurnModelKind::Forest));
+                // A snapshot label (an attribute) cannot be split in time: the view falls back to a test set.
+                const bool holdout = validation == ChurnValidation::Holdout ||
+                                     (validation == ChurnValidation::TimeSplit && rule == ChurnLabelRule::Attribute);
+                CHECK(ui::findWidget("Churn test share").has_value() == holdout);
+            }
+        }
+    }
+    app.churn.draft = saved;
+    screen.frames(2);
+    CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
+}
+
+// The features popup: opened by its button, listing the catalog, closed by a click in the
+// empty lower part of the tab.
+void openChurnFeatures(Screen& screen, app::AppState& app) {
+    app.churn.tab = 0;
+    screen.frames(3);
+    REQUIRE(screen.clickWidget("Churn features"));
+    screen.frames(2);
+    const std::string text = churnFrameText(screen);
+    CHECK(text.find("Features the model may use") != std::string::npos);
+    CHECK(text.find("Days since last order") != std::string::npos);
+    ImGuiWindow* tab = Screen::viewWindow(kChurnTab);
+    REQUIRE(tab != nullptr);
+    screen.clickAt(ImVec2(tab->Pos.x + 20, tab->Pos.y + tab->Size.y - 20));
+    CHECK(churnFrameText(screen).find("Features the model may use") == std::string::npos);
+}
+
+// The shown run's Results and Risk tabs with every part open and every setting: the data
+// notes and the coefficients, thresholds from low to high, costs where no threshold pays,
+// the suggested threshold taken, more of the at-risk list, and the list saved as a segment.
+void drawChurnRun(Screen& screen, app::AppState& app) {
+    REQUIRE(app.churn.run.has_value());
+    const app::ChurnRun& run = *app.churn.run;
+    app::ChurnState& s = app.churn;
+    const std::string model = app::churnModelName(run.params.model);
+    CAPTURE(model);
+
+    showChurnTab(screen, app, 1);
+    openChurnNode("###churn-notes");
+    openChurnNode("###churn-coefficients");
+    screen.frames(2);
+    scrollChurnTab(screen);
+    const std::string text = churnFrameText(screen);
+    CHECK(text.find("How the data were prepared") != std::string::npos);
+    CHECK_FALSE(run.notes.empty());  // some incomes, NPS answers or ages are missing: filled, and said so
+    if (!run.notes.empty()) CHECK(text.find(run.notes.front()) != std::string::npos);
+    const bool logistic = run.params.model == app::ChurnModelKind::Logistic;
+    CHECK((text.find("Odds ratio per SD") != std::string::npos) == logistic);
+    CHECK((text.find("Out-of-bag error") != std::string::npos) == (run.params.model == app::ChurnModelKind::Forest));
+
+    for (const double t : {0.01, 0.15, 0.5, 0.99}) {
+        s.threshold = t;
+        screen.frames(1);
+    }
+    s.contactCost = 1e6;  // no threshold pays
+    screen.frames(2);
+    CHECK(churnFrameText(screen).find("no threshold pays for itself") != std::string::npos);
+    CHECK(ui::findWidget("Use suggested threshold") == std::nullopt);
+    s.contactCost = 5;
+    s.savedValue = 250;
+    s.threshold = 0.99;
+    screen.frames(2);
+    REQUIRE(screen.scrollTo("Use suggested threshold", kChurnTab));
+    REQUIRE(screen.clickWidget("Use suggested threshold"));
+    const analytics::ThresholdChoice best = analytics::bestThreshold(run.testY, run.testP, 5, 250);
+    CHECK(s.threshold == doctest::Approx(std::clamp(std::round(best.threshold * 100) / 100, 0.01, 0.99)));
+    screen.scrollToTop(kChurnTab);
+
+    showChurnTab(screen, app, 2);
+    // The list starts at 50 rows (or as many as the last run showed: the count is the view's).
+    const size_t rows = s.atRisk.size();
+    CHECK(rows >= std::min<size_t>(50, run.scoredIds.size()));
+    if (rows < run.scoredIds.size()) {
+        const std::string more =
+            "Show 50 more (of " + core::formatCount(static_cast<int64_t>(run.scoredIds.size())) + ")";
+        REQUIRE(screen.scrollTo(more.c_str(), kChurnTab));
+        REQUIRE(screen.clickWidget(more.c_str()));
+        screen.frames(1);
+        CHECK(s.atRisk.size() == std::min<size_t>(rows + 50, run.scoredIds.size()));
+    }
+    screen.scrollToTop(kChurnTab);
+    s.segmentName = std::string("At risk, ") + app::churnModelName(run.params.model);
+    REQUIRE(screen.clickWidget("Save at-risk segment"));
+    CHECK(s.error.empty());
+    CHECK_FALSE(s.message.empty());
+    s.message.clear();
+    s.contactCost = 10;
+    s.savedValue = 100;
+    CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
+}
+
+constexpr int64_t kChurnCustomers = 1000000;
+
+// 1,000,000 customers with a churned flag (about one in seven, more on the Basic plan and
+// among the young) and a profile (region, plan, channel, gender, age missing for one in
+// twenty, income), no orders and no churn dates: the label is a snapshot of the churned
+// field. Written with SQL, the facts read, and a logistic model trained on a stratified test
+// set without cross-validation, as the view's Train would; made once for the whole binary.
+app::AppState& churnMillionApp() {
+    static app::AppState app;
+    static bool made = false;
+    if (made) {
+        REQUIRE(app.churn.run.has_value());
+        return app;
+    }
+    made = true;
+    const auto began = std::chrono::steady_clock::now();
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    store::Db& db = app.store->db();
+    {
+        auto txn = store::Txn::begin(db);
+        REQUIRE(txn);
+        REQUIRE(db.exec(
+            "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 1000000),"
+            " a AS (SELECT i, ((i * 2654435761) % 4294967296) / 65536 AS h FROM k)"
+            " INSERT INTO customers (id, external_id, name, region, plan, channel, gender, signup_date, age,"
+            " annual_income, churned)"
+            " SELECT i, printf('C%07d', i), 'Customer ' || i, CASE i % 4 WHEN 0 THEN 'North' WHEN 1 THEN 'South'"
+            " WHEN 2 THEN 'East' ELSE 'West' END, CASE i % 3 WHEN 0 THEN 'Basic' WHEN 1 THEN 'Pro' ELSE"
+            " 'Enterprise' END, CASE i % 5 WHEN 0 THEN 'Web' WHEN 1 THEN 'Store' WHEN 2 THEN 'Phone' WHEN 3 THEN"
+            " 'Partner' ELSE 'App' END, CASE WHEN h % 2 = 0 THEN 'female' ELSE 'male' END,"
+            " date('2020-01-01', '+' || (i % 2000) || ' days'), CASE WHEN i % 20 = 7 THEN NULL ELSE 18 + h % 60 END,"
+            " 20000 + (h * 7) % 100000,"
+            " CASE WHEN (h * 31 + i) % 1000 < 200 + CASE i % 3 WHEN 0 THEN 150 ELSE 0 END - 4 * (h % 60) THEN 1"
+            " ELSE 0 END FROM a"));
+        REQUIRE(txn->commit());
+    }
+    app::refreshCounts(app);
+    REQUIRE(app.counts.customers == kChurnCustomers);
+    const auto written = std::chrono::steady_clock::now();
+    REQUIRE(app::startReadingFacts(app));
+    runToEnd(app);
+    const auto read = std::chrono::steady_clock::now();
+    app::ChurnParams params;
+    params.label.rule = app::ChurnLabelRule::Explicit;
+    params.validation = app::ChurnValidation::Holdout;
+    params.crossValidate = false;
+    REQUIRE(app::startChurn(app, params));
+    runToEnd(app);
+    REQUIRE(app.churn.run.has_value());
+    const auto trained = std::chrono::steady_clock::now();
+    auto seconds = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+    MESSAGE("1,000,000 churn customers: written in "
+            << seconds(began, written) << " s, facts read in " << seconds(written, read)
+            << " s, logistic model trained, " << app.churn.run->scoredIds.size() << " scored and saved in "
+            << seconds(read, trained) << " s (fit " << app.churn.run->fitMillis << " ms), test ROC AUC "
+            << app.churn.run->test.rocAuc);
+    return app;
+}
+
 }  // namespace
 
 TEST_SUITE("ui") {
@@ -1073,6 +1440,179 @@ TEST_SUITE("ui") {
                 << median(byMonth) << " ms; computeNpsCrossed month x RFM (" << cells << " cells): median "
                 << median(crossed) << " ms");
         CHECK(median(frames) < 100);
+        CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
+    }
+
+    // ---- The Churn view --------------------------------------------------------------------------
+
+    TEST_CASE(
+        "the Churn view untrained: the empty state without customers, every tab and setting before any training") {
+        SUBCASE("no customers") {
+            app::AppState app;
+            REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+            drawChurnEverywhere(app);
+            CHECK(app.runner.records.empty());  // nothing to read
+        }
+        SUBCASE("3,000 demo customers, no model yet") {
+            app::AppState app;
+            openChurnDemo(app);
+            drawChurnEverywhere(app);
+            CHECK_FALSE(app.churn.run.has_value());
+            CHECK(app.runner.records.size() == 1);  // the facts, read once
+            // The defaults chosen from these data: the churned field, dated, so a time split.
+            CHECK(app.churn.draft.label.rule == app::ChurnLabelRule::Explicit);
+            CHECK(app.churn.draft.validation == app::ChurnValidation::TimeSplit);
+
+            Screen screen(app, 1440, 900);
+            app.view = app::View::Churn;
+            screen.frames(2);
+            const char* const notes[] = {"No model yet", "Train a model to see how good it is",
+                                         "Train a model to see who is at risk", "No saved runs yet"};
+            for (int tab = 0; tab < 4; ++tab) {
+                CAPTURE(tab);
+                showChurnTab(screen, app, tab);
+                CHECK(churnFrameText(screen).find(notes[tab]) != std::string::npos);
+            }
+            drawChurnSetups(screen, app);
+            openChurnFeatures(screen, app);
+            CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
+        }
+    }
+
+    TEST_CASE(
+        "the Churn view trains from its button and opens the results: three models, every part open, runs side by "
+        "side (3,000 demo customers)") {
+        app::AppState app;
+        openChurnDemo(app);
+        {  // one ImGui context at a time: this one ends before drawChurnEverywhere's
+            Screen screen(app, 1440, 900);
+            app.view = app::View::Churn;
+            screen.frames(2);
+            if (app.runner.active) runToEnd(app);
+            screen.frames(2);
+            REQUIRE(churnOpenTab() == "Set-up");
+
+            // Each model from the Train button: the run is saved, shown, and the Results tab opens.
+            std::vector<int64_t> runIds;
+            for (const app::ChurnModelKind model :
+                 {app::ChurnModelKind::Logistic, app::ChurnModelKind::Tree, app::ChurnModelKind::Forest}) {
+                const std::string name = app::churnModelName(model);
+                CAPTURE(name);
+                app.churn.draft.model = model;
+                app.churn.tab = 0;
+                screen.frames(2);
+                REQUIRE(screen.clickWidget("Train model"));
+                REQUIRE(app.runner.active != nullptr);
+                runToEnd(app);
+                // The tab bar selects Results in the next frame; the registry remembers one frame more.
+                screen.frames(3);
+                REQUIRE(app.churn.run.has_value());
+                CHECK(app.churn.error.empty());
+                CHECK(app.churn.run->params.model == model);
+                CHECK(app.churn.run->runId > 0);
+                CHECK(app.churn.run->cv.size() == 8);
+                CHECK(churnOpenTab() == "Results");
+                CHECK(ui::findWidget("Churn ROC").has_value());
+                CHECK(ui::findWidget("Train model") == std::nullopt);
+                runIds.push_back(app.churn.run->runId);
+                drawChurnRun(screen, app);
+            }
+            REQUIRE(app.churn.runs.size() == 3);
+
+            // The Runs tab: the two newest ticked, then all three, side by side.
+            showChurnTab(screen, app, 3);
+            REQUIRE(screen.clickWidget("Compare run 1"));
+            REQUIRE(screen.clickWidget("Compare run 2"));
+            screen.frames(1);
+            CHECK(app.churn.compareIds == std::vector<int64_t>{runIds[2], runIds[1]});
+            CHECK(ui::findWidget("Churn compare ROC").has_value());
+            CHECK(ui::findWidget("Churn compare table").has_value());
+            scrollChurnTab(screen);
+            REQUIRE(screen.clickWidget("Compare run 3"));
+            screen.frames(1);
+            CHECK(app.churn.compareIds.size() == 3);
+            scrollChurnTab(screen);
+            CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
+
+            // "Show" on the oldest run (the last row) shows it again, in the Results tab.
+            REQUIRE(screen.clickWidget("Show###show"));
+            screen.frames(3);
+            REQUIRE(app.churn.run.has_value());
+            CHECK(app.churn.run->runId == runIds[0]);
+            CHECK(app.churn.run->params.model == app::ChurnModelKind::Logistic);
+            CHECK(churnOpenTab() == "Results");
+        }
+        drawChurnEverywhere(app);
+        CHECK(app.churn.compareIds.size() == 3);
+    }
+
+    TEST_CASE("the Churn view draws a logistic model of 1,000,000 customers at two sizes in both themes") {
+        app::AppState& app = churnMillionApp();
+        const app::ChurnRun& run = *app.churn.run;
+        CHECK(run.params.label.rule == app::ChurnLabelRule::Explicit);
+        CHECK(run.params.validation == app::ChurnValidation::Holdout);
+        CHECK(run.nTrain + run.nTest == kChurnCustomers);
+        CHECK(run.scoredIds.size() > 800000);  // everyone not marked as churned
+        CHECK(run.test.rocAuc > 0.7);
+        drawChurnEverywhere(app);
+        Screen screen(app, 1440, 900);
+        app.view = app::View::Churn;
+        screen.frames(2);
+        drawChurnRun(screen, app);
+    }
+
+    TEST_CASE("the Churn view's native frame time in the Risk and Results tabs at 1,000,000 customers") {
+        app::AppState& app = churnMillionApp();
+        Screen screen(app, 1440, 900);
+        app.view = app::View::Churn;
+        screen.frames(2);
+        REQUIRE(app.runner.active == nullptr);
+        // The median of 31 frames of a tab (and its vertex count); `before` runs ahead of each frame.
+        int vertices = 0;
+        auto timeTab = [&](int tab, auto before) {
+            app.churn.tab = tab;
+            screen.frames(3);
+            std::vector<double> ms;
+            for (int i = 0; i < 31; ++i) {
+                before(i);
+                const auto began = std::chrono::steady_clock::now();
+                screen.frame();
+                ms.push_back(
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count());
+            }
+            vertices = ImGui::GetDrawData()->TotalVtxCount;
+            std::sort(ms.begin(), ms.end());
+            return ms;
+        };
+        const double threshold = app.churn.threshold;
+        auto still = [](int) {};
+        // A new threshold every frame, as when its slider is dragged: the Results tab counts the
+        // confusion matrix over the test set again, the Risk tab the tiers over every scored customer.
+        auto dragged = [&](int i) { app.churn.threshold = 0.2 + 0.01 * i; };
+        const std::vector<double> risk = timeTab(2, still);
+        REQUIRE(churnOpenTab() == "Risk");
+        CHECK(ui::findWidget("Churn score distribution").has_value());
+        CHECK(ui::findWidget("At-risk list").has_value());
+        CHECK(ui::findWidget("At-risk first customer").has_value());
+        const int riskVertices = vertices;
+        const std::vector<double> riskMoving = timeTab(2, dragged);
+        const std::vector<double> results = timeTab(1, still);
+        REQUIRE(churnOpenTab() == "Results");
+        CHECK(ui::findWidget("Churn ROC").has_value());
+        const int resultsVertices = vertices;
+        const std::vector<double> resultsMoving = timeTab(1, dragged);
+        app.churn.threshold = threshold;
+        MESSAGE("Churn view, 1,000,000 customers ("
+                << app.churn.run->scoredIds.size() << " scored, " << app.churn.run->nTest
+                << " in the test set), 1440x900, median ms "
+                << "per frame: Risk tab " << risk[15] << " (min " << risk.front() << ", max " << risk.back() << "; "
+                << riskVertices << " vertices), " << riskMoving[15] << " with a new threshold every frame; Results tab "
+                << results[15] << " (max " << results.back() << "; " << resultsVertices << " vertices), "
+                << resultsMoving[15] << " with a new threshold every frame");
+        CHECK(risk[15] < 100);  // a frame that slow would make the view unusable
+        CHECK(riskMoving[15] < 100);
+        CHECK(results[15] < 100);
+        CHECK(resultsMoving[15] < 100);
         CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
     }
 
