@@ -552,21 +552,22 @@ private:
             run_.runId = *id;
             return true;
         }
+        // customer_scores rows go in customer order: appended to the end of its b-tree rather
+        // than scattered over it (several times faster at a million). The values and reasons
+        // are in the run's arrays already, so the rows carry the score only.
+        if (saveOrder_.size() != run_.scoredIds.size()) {
+            saveOrder_.resize(run_.scoredIds.size());
+            std::iota(saveOrder_.begin(), saveOrder_.end(), size_t{0});
+            std::sort(saveOrder_.begin(), saveOrder_.end(), [&](size_t a, size_t b) { return run_.scoredIds[a] < run_.scoredIds[b]; });
+        }
         const size_t end = std::min(run_.scoredIds.size(), saved_ + kScoresPerStep);
         std::vector<double> scores;
-        std::vector<std::string> extras;
-        for (size_t k = saved_; k < end; ++k) {
-            scores.push_back(run_.scoredP[k]);
-            core::JsonWriter w;
-            w.beginObject().field("value", run_.value[k]).key("drivers").beginArray();
-            for (size_t t = 0; t < 3; ++t) {
-                if (const std::string reason = churnDriverText(run_, k, t); !reason.empty()) w.value(reason);
-            }
-            w.endArray().endObject();
-            extras.push_back(w.str());
+        std::vector<int64_t> ids;
+        for (size_t i = saved_; i < end; ++i) {
+            ids.push_back(run_.scoredIds[saveOrder_[i]]);
+            scores.push_back(run_.scoredP[saveOrder_[i]]);
         }
-        const std::span<const int64_t> ids(run_.scoredIds.data() + saved_, end - saved_);
-        if (auto s = store::addCustomerScores(db, run_.runId, ids, scores, extras); !s) return s.error();
+        if (auto s = store::addCustomerScores(db, run_.runId, ids, scores, {}); !s) return s.error();
         saved_ = end;
         if (saved_ < run_.scoredIds.size()) return true;
         stage_ = Stage::Done;
@@ -589,6 +590,7 @@ private:
     std::optional<ModelFit> fit_;
     Model model_;
     size_t saved_ = 0;
+    std::vector<size_t> saveOrder_;  // scored customers by id, the order their rows are written in
     ChurnRun run_;
 };
 

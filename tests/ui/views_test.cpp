@@ -1535,7 +1535,7 @@ TEST_SUITE("ui") {
             CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
 
             // "Show" on the oldest run (the last row) shows it again, in the Results tab.
-            REQUIRE(screen.clickWidget("Show###show"));
+            REQUIRE(screen.clickWidget("Show"));
             screen.frames(3);
             REQUIRE(app.churn.run.has_value());
             CHECK(app.churn.run->runId == runIds[0]);

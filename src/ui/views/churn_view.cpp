@@ -1026,7 +1026,13 @@ std::string driversText(const app::ChurnRun& r, size_t k) {
 }
 
 void drawAtRiskList(app::AppState& app, const app::ChurnRun& r) {
+    // 50 rows at first, 50 more per click; a new run starts again at 50.
     static size_t shown = 50;
+    static int64_t shownFor = -1;
+    if (shownFor != r.runId) {
+        shownFor = r.runId;
+        shown = 50;
+    }
     const std::vector<app::ChurnAtRiskRow>& rows = app::churnAtRisk(app, shown);
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp |
                                   ImGuiTableFlags_ScrollY;
@@ -1312,7 +1318,7 @@ void drawRuns(app::AppState& app, const app::ChurnContext& c) {
             ImGui::TextUnformatted((count(r.nTrain) + " / " + count(r.nTest)).c_str());
             ImGui::TableNextColumn();
             ImGui::BeginDisabled(shown);
-            if (Button(shown ? "Shown###show" : "Show###show", ButtonKind::Ghost, ICON_EYE)) {
+            if (Button(shown ? "Shown" : "Show", ButtonKind::Ghost, ICON_EYE)) {
                 s.error.clear();
                 (void)app::loadChurnRun(app, r.id);
             }
@@ -1355,11 +1361,13 @@ void DrawChurnView(app::AppState& app) {
     app::ChurnState& s = app.churn;
     const app::ChurnContext c = app::churnContext(app);
     // A new run (trained or shown) opens the Results tab once.
-    static int64_t seenRun = -2;
+    // A run that appears (trained, shown from the list, or restored at start-up) opens
+    // the Results tab once.
+    static int64_t seenRun = -1;
     const int64_t current = s.run ? s.run->runId : -1;
-    const bool newRun = current != seenRun && seenRun != -2 && s.run;
+    const bool newRun = current != seenRun && s.run;
     seenRun = current;
-    const int select = newRun ? 1 : s.tab;
+    const int select = s.tab >= 0 ? s.tab : newRun ? 1 : -1;
     s.tab = -1;
     if (!ImGui::BeginTabBar("##churn-tabs")) return;
     const char* names[] = {"Set-up", "Results", "Risk", nullptr};
