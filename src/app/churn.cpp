@@ -324,8 +324,8 @@ private:
                 return true;
             }
             case Stage::Fit: {
-                if (!fit_) fit_.emplace(params_, trainX_, trainY_);
                 const auto started = Clock::now();
+                if (!fit_) fit_.emplace(params_, trainX_, trainY_);
                 const bool more = fit_->step();
                 run_.fitMillis += std::chrono::duration<double, std::milli>(Clock::now() - started).count();
                 if (more) return true;
