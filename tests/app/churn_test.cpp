@@ -496,7 +496,9 @@ TEST_SUITE("app") {
         CHECK(run.nTest == run.nTrain);
         CHECK(run.nTrain + run.excluded == facts->customers());
         std::vector<std::string> names;
-        for (const auto& [name, s] : run.cv) {
+        for (const auto& entry : run.cv) {
+            const std::string& name = entry.first;  // not a structured binding: clang 14 cannot capture those
+            const analytics::MetricSummary& s = entry.second;
             CAPTURE(name);
             names.push_back(name);
             CHECK(s.count == 4);
@@ -520,7 +522,9 @@ TEST_SUITE("app") {
         p.folds = 3;
         const ChurnRun& run = train(app, p);
         REQUIRE(run.cv.size() == 8);
-        for (const auto& [name, s] : run.cv) {
+        for (const auto& entry : run.cv) {
+            const std::string& name = entry.first;  // not a structured binding: clang 14 cannot capture those
+            const analytics::MetricSummary& s = entry.second;
             CAPTURE(name);
             CHECK(s.count == 3);
             CHECK(s.low <= s.mean);
