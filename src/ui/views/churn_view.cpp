@@ -403,11 +403,14 @@ void drawValidationRow(app::AppState& app, const app::ChurnContext& c) {
         recordItem("Churn intervals");
         ItemTooltip("Intervals", "Also cross-validate on the training customers, so every metric gets a 95% interval showing "
                                  "how much it moves from one sample to another. Takes as long as fitting once per fold.");
-        ImGui::SameLine();
     }
+}
+
+void drawSeed(app::ChurnParams& p) {
     int seed = static_cast<int>(p.seed);
     ImGui::SetNextItemWidth(dp(90));
     if (ImGui::InputInt("seed", &seed, 0)) p.seed = static_cast<uint64_t>(std::max(0, seed));
+    recordItem("Churn seed");
     ItemTooltip("Seed", "The same seed on the same data gives the same split, folds, trees and scores.");
 }
 
@@ -433,6 +436,8 @@ void drawSetup(app::AppState& app, const app::ChurnContext& c) {
         if (Button("Defaults for these data", ButtonKind::Ghost, ICON_REFRESH)) app::resetChurnDraft(app, *c.facts);
         ItemTooltip("Defaults", "The label, validation and features chosen again from the data: the churned field when anyone is "
                                 "marked, else inactivity when there are orders; a time split when the label has dates.");
+        ImGui::SameLine(0, dp(space::lg));
+        drawSeed(s.draft);
         ImGui::SameLine(0, dp(space::lg));
         ImGui::BeginDisabled(app.runner.active != nullptr || app.counts.customers == 0);
         if (Button("Train model", ButtonKind::Primary, ICON_PLAY)) {
@@ -482,7 +487,15 @@ void drawRunHeader(const app::ChurnRun& r) {
     }
     line += "  \xC2\xB7  " + std::to_string(r.columns.size()) + " columns";
     if (r.fitMillis > 0) line += "  \xC2\xB7  fitted in " + (r.fitMillis < 1000 ? fixed(r.fitMillis, 0) + " ms" : fixed(r.fitMillis / 1000, 1) + " s");
-    if (!r.createdAt.empty()) line += "  \xC2\xB7  saved " + r.createdAt.substr(0, 16) + " UTC";
+    if (!r.createdAt.empty()) {
+        std::string when = r.createdAt.substr(0, 16);
+        if (when.size() > 10 && when[10] == 'T') when[10] = ' ';
+        line += "  \xC2\xB7  run " + std::to_string(r.runId) + ", saved " + when + " UTC";
+    } else if (r.runId != 0) {
+        line += "  \xC2\xB7  run " + std::to_string(r.runId) + ", saved";
+    } else {
+        line += "  \xC2\xB7  not saved (this tab is read-only)";
+    }
     MutedTextWrapped(line.c_str());
     for (const std::string& w : r.warnings) noteText(w, palette().warning);
     if (!r.notes.empty()) {
@@ -620,8 +633,8 @@ void drawCurves(app::AppState& app, const app::ChurnRun& r, float avail) {
         x.label = "Predicted probability";
         y.label = "Observed churn rate";
         x.format = y.format = charts::AxisFormat::Percent;
-        x.min = y.min = 0;
-        x.max = y.max = 1;
+        x.min = y.min = -0.02;  // a little room so markers at 0% or 100% are drawn whole
+        x.max = y.max = 1.02;
         charts::SetupAxes(x, y);
         const double d[] = {0, 1};
         charts::SeriesSpec muted;
@@ -663,8 +676,10 @@ void drawThreshold(app::AppState& app, const app::ChurnRun& r, float avail) {
     ImGui::Dummy(ImVec2(0, dp(space::xs)));
     float t = static_cast<float>(s.threshold);
     ImGui::SetNextItemWidth(dp(260));
-    if (ImGui::SliderFloat("threshold##churn", &t, 0.01f, 0.99f, "%.2f")) s.threshold = std::round(static_cast<double>(t) * 100) / 100;
+    if (ImGui::SliderFloat("##threshold", &t, 0.01f, 0.99f, "")) s.threshold = std::round(static_cast<double>(t) * 100) / 100;
     recordItem("Churn threshold");
+    ImGui::SameLine();
+    ImGui::Text("threshold %.2f", s.threshold);
     ItemTooltip("Threshold", "Customers whose predicted probability is at least this are flagged for a retention contact. Lower "
                              "catches more churners and costs more contacts.");
     ImGui::SameLine(0, dp(space::lg));
@@ -1068,7 +1083,7 @@ void drawAtRiskList(app::AppState& app, const app::ChurnRun& r) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(money(static_cast<double>(row.probability) * row.value).c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(driversText(r, k).c_str());
+            ImGui::TextWrapped("%s", driversText(r, k).c_str());
             if (ImGui::IsItemHovered()) {
                 std::string tip;
                 for (size_t t = 0; t < 3; ++t) {
@@ -1167,7 +1182,7 @@ void drawCompare(app::AppState& app, const std::vector<app::ChurnRunSummary>& ru
     const bool wide = avail > dp(1000);
     const float chartWidth = wide ? avail * 0.42f : avail;
     std::vector<std::string> names;
-    for (const auto* r : picked) names.push_back(std::string(modelLabel(r->model)) + ", " + r->createdAt.substr(11, 5) + "##" + std::to_string(r->id));
+    for (const auto* r : picked) names.push_back(std::string(modelLabel(r->model)) + " (run " + std::to_string(r->id) + ")");
     if (charts::BeginChart("ROC curves##churn-compare-roc", ImVec2(chartWidth, dp(320)), charts::ChartFlags_NoZoom)) {
         charts::AxisSpec x, y;
         x.label = "False positive rate";
@@ -1276,14 +1291,14 @@ void drawRuns(app::AppState& app, const app::ChurnContext& c) {
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
     if (ImGui::BeginTable("##churn-runs", 9, flags)) {
         ImGui::TableSetupColumn("Compare", ImGuiTableColumnFlags_WidthFixed, dp(70));
-        ImGui::TableSetupColumn("Saved (UTC)", ImGuiTableColumnFlags_WidthStretch, 1.1f);
-        ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-        ImGui::TableSetupColumn("Label / validation", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+        ImGui::TableSetupColumn("Run, saved (UTC)", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+        ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+        ImGui::TableSetupColumn("Label / validation", ImGuiTableColumnFlags_WidthStretch, 1.6f);
         ImGui::TableSetupColumn("ROC AUC", ImGuiTableColumnFlags_WidthStretch, 1.2f);
         ImGui::TableSetupColumn("PR AUC", ImGuiTableColumnFlags_WidthStretch, 0.6f);
         ImGui::TableSetupColumn("F1", ImGuiTableColumnFlags_WidthStretch, 0.5f);
         ImGui::TableSetupColumn("Train / test", ImGuiTableColumnFlags_WidthStretch, 0.9f);
-        ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, dp(230));
+        ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, dp(200));
         ImGui::TableHeadersRow();
         for (size_t i = 0; i < runs.size(); ++i) {
             const app::ChurnRunSummary& r = runs[i];
@@ -1293,18 +1308,26 @@ void drawRuns(app::AppState& app, const app::ChurnContext& c) {
             if (shown) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, toU32(palette().accentSoft));
             ImGui::TableNextColumn();
             bool on = std::find(s.compareIds.begin(), s.compareIds.end(), r.id) != s.compareIds.end();
-            if (ImGui::Checkbox("##compare", &on)) {
+            // A bordered box: visible on both row stripes.
+            ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, std::max(1.0f, dp(1)));
+            ImGui::PushStyleColor(ImGuiCol_Border, palette().textMuted);
+            const bool toggled = ImGui::Checkbox("##compare", &on);
+            ImGui::PopStyleColor();
+            ImGui::PopStyleVar();
+            if (toggled) {
                 if (on) s.compareIds.push_back(r.id);
                 else std::erase(s.compareIds, r.id);
             }
             recordItem("Compare run " + std::to_string(i + 1));
             ImGui::TableNextColumn();
             ImGui::AlignTextToFramePadding();
-            ImGui::TextUnformatted(r.createdAt.substr(0, 16).c_str());
+            std::string when = r.createdAt.substr(0, 16);
+            if (when.size() > 10 && when[10] == 'T') when[10] = ' ';
+            ImGui::Text("%d  \xC2\xB7  %s", static_cast<int>(r.id), when.c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(modelLabel(r.model));
+            ImGui::TextWrapped("%s", modelLabel(r.model));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted((std::string(ruleLabel(r.label)) + " \xC2\xB7 " + validationLabel(r.validation)).c_str());
+            ImGui::TextWrapped("%s", (std::string(ruleLabel(r.label)) + " \xC2\xB7 " + validationLabel(r.validation)).c_str());
             ImGui::TableNextColumn();
             std::string auc = fixed(r.rocAuc, 3);
             if (std::isfinite(r.rocAucLow)) auc += "  (" + fixed(r.rocAucLow, 3) + "-" + fixed(r.rocAucHigh, 3) + ")";
