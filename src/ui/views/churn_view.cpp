@@ -1291,13 +1291,13 @@ void drawRuns(app::AppState& app, const app::ChurnContext& c) {
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
     if (ImGui::BeginTable("##churn-runs", 9, flags)) {
         ImGui::TableSetupColumn("Compare", ImGuiTableColumnFlags_WidthFixed, dp(70));
-        ImGui::TableSetupColumn("Run, saved (UTC)", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+        ImGui::TableSetupColumn("Run, saved (UTC)", ImGuiTableColumnFlags_WidthStretch, 1.5f);
         ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthStretch, 1.1f);
         ImGui::TableSetupColumn("Label / validation", ImGuiTableColumnFlags_WidthStretch, 1.6f);
         ImGui::TableSetupColumn("ROC AUC", ImGuiTableColumnFlags_WidthStretch, 1.2f);
         ImGui::TableSetupColumn("PR AUC", ImGuiTableColumnFlags_WidthStretch, 0.6f);
         ImGui::TableSetupColumn("F1", ImGuiTableColumnFlags_WidthStretch, 0.5f);
-        ImGui::TableSetupColumn("Train / test", ImGuiTableColumnFlags_WidthStretch, 0.9f);
+        ImGui::TableSetupColumn("Train / test", ImGuiTableColumnFlags_WidthStretch, 0.8f);
         ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, dp(200));
         ImGui::TableHeadersRow();
         for (size_t i = 0; i < runs.size(); ++i) {
