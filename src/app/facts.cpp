@@ -71,6 +71,7 @@ public:
         return w.str();
     }
     bool changesRecords() const override { return false; }
+    bool givesWay() const override { return true; }
 
 private:
     FactsStage stage_;

@@ -31,6 +31,11 @@ void end(AppState& app, JobRecord record) {
 
 core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job) {
     JobRunner& r = app.runner;
+    if (r.active && r.active->givesWay()) {
+        r.sliceBegan = Clock::now();
+        r.active->cancel(app);
+        end(app, JobRecord{JobState::Cancelled, {}, {}});
+    }
     if (r.active) return core::makeError("Another task is running (" + r.active->title() + "). Wait for it or cancel it first.");
     r.activeId = r.nextId++;
     r.active = std::move(job);

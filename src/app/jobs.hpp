@@ -32,6 +32,9 @@ public:
     // Whether the job changes records (an import does; an analysis only reads them and
     // saves its result): when it ends, what is computed from the records is refreshed.
     virtual bool changesRecords() const { return true; }
+    // A job started in the background (a view reading the data it shows) gives way: a job
+    // the user or a script asks for cancels it instead of being refused.
+    virtual bool givesWay() const { return false; }
 };
 
 struct JobRecord {
@@ -56,7 +59,8 @@ struct JobRunner {
     void (*onEnded)(uint64_t id) = nullptr;
 };
 
-// Starts `job` unless one is running; returns its id, or an error for the user.
+// Starts `job` unless one is running (a running job that gives way is cancelled first);
+// returns its id, or an error for the user.
 core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job);
 // Runs the active job for up to `budget`; finishes or cancels it as needed.
 void runJobs(AppState& app, Clock::duration budget = std::chrono::milliseconds(10));

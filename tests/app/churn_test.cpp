@@ -1179,6 +1179,26 @@ TEST_SUITE("app") {
         }
     }
 
+    TEST_CASE("a view's background read of the data gives way to a job asked for; an analysis does not") {
+        AppState app;
+        openDemo(app, DemoScenario::Retail);
+        ++app.dataVersion;  // the facts must be read again
+        auto reading = startReadingFacts(app);
+        REQUIRE(reading);
+        runJobs(app, std::chrono::microseconds(1));  // started, not finished
+        REQUIRE(app.runner.active != nullptr);
+        auto churn = startChurn(app, quick(ChurnModelKind::Logistic, ChurnLabelRule::Inactivity));
+        REQUIRE_MESSAGE(churn, (churn ? std::string() : churn.error().message));
+        CHECK(app.runner.records[*reading].state == JobState::Cancelled);
+        // The churn run is not background work: a second request is refused in words.
+        auto again = startReadingFacts(app);
+        REQUIRE_FALSE(again);
+        CHECK(again.error().message.find("Another task is running") != std::string::npos);
+        const JobRecord& record = runToEnd(app);
+        CHECK(record.state == JobState::Done);
+        CHECK(app.churn.run.has_value());
+    }
+
     TEST_CASE("ChurnParams::validate refuses what cannot run, and startChurn passes the refusal on") {
         ChurnParams ok;
         CHECK(ok.validate());
