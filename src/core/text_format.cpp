@@ -42,4 +42,18 @@ std::string formatDuration(double seconds) {
     return std::to_string(total / 3600) + " h " + std::to_string(total / 60 % 60) + " min";
 }
 
+std::string formatPercent(double fraction, int decimals) {
+    if (!std::isfinite(fraction)) return "-";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f%%", decimals, fraction * 100);
+    return buf;
+}
+
+std::string formatFixed(double value, int decimals) {
+    if (!std::isfinite(value)) return "-";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+    return buf;
+}
+
 }  // namespace rapport::core

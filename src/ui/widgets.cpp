@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "ui/fonts.hpp"
+#include "ui/icons.hpp"
 #include "ui/theme.hpp"
 
 namespace rapport::ui {
@@ -88,6 +89,19 @@ void ItemTooltip(const char* title, const char* body) {
         ImGui::EndTooltip();
     }
     ImGui::PopStyleVar();
+}
+
+void SectionHeading(const char* text) {
+    ImGui::PushFont(fonts().strong);
+    ImGui::TextUnformatted(text);
+    ImGui::PopFont();
+}
+
+void ErrorText(const std::string& text) {
+    if (text.empty()) return;
+    ImGui::PushStyleColor(ImGuiCol_Text, palette().danger);
+    ImGui::TextWrapped(ICON_EXCLAMATION "  %s", text.c_str());
+    ImGui::PopStyleColor();
 }
 
 void MutedText(const char* text) {

@@ -35,6 +35,11 @@ bool Button(const char* label, ButtonKind kind = ButtonKind::Secondary, const ch
 // A tooltip with a title and an explanation, shown when the last item is hovered.
 void ItemTooltip(const char* title, const char* body);
 
+// A section's heading (the strong font).
+void SectionHeading(const char* text);
+// An error for the user in the danger colour, wrapped, with an icon; nothing when empty.
+void ErrorText(const std::string& text);
+
 // Text in the muted colour; wrapped to the available width.
 void MutedText(const char* text);
 void MutedTextWrapped(const char* text);

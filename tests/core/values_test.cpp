@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/random.hpp"
+#include "core/text_format.hpp"
 
 #include "core/values.hpp"
 
@@ -96,6 +97,15 @@ TEST_CASE("the date order of a column is detected from its values") {
     CHECK(detectDateOrder(eu) == DateOrder::DayFirst);
     CHECK(detectDateOrder(unclear) == DateOrder::DayFirst);
     CHECK(detectDateOrder({}) == DateOrder::Iso);
+}
+
+TEST_CASE("figures as text: percentages and fixed decimals, a dash when not a number") {
+    CHECK(rapport::core::formatPercent(0.256) == "25.6%");
+    CHECK(rapport::core::formatPercent(0.5, 0) == "50%");
+    CHECK(rapport::core::formatPercent(NAN) == "-");
+    CHECK(rapport::core::formatFixed(0.83446, 3) == "0.834");
+    CHECK(rapport::core::formatFixed(-1.5, 0) == "-2");
+    CHECK(rapport::core::formatFixed(INFINITY, 2) == "-");
 }
 
 }  // TEST_SUITE

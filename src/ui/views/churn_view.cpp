@@ -40,36 +40,9 @@ using store::kNoDay;
 
 std::string isoDay(int32_t day) { return day == kNoDay || day == 0 ? std::string() : core::formatIsoDate(core::civilFromDays(day)); }
 
-std::string fixed(double v, int decimals) {
-    if (!std::isfinite(v)) return "-";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
-
-std::string percent(double fraction, int decimals = 1) {
-    if (!std::isfinite(fraction)) return "-";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f%%", decimals, fraction * 100);
-    return buf;
-}
-
 std::string money(double v) { return std::isfinite(v) ? charts::formatExact(std::round(v), charts::AxisFormat::Currency, "") : "-"; }
 
 std::string count(int64_t n) { return core::formatCount(n); }
-
-void heading(const char* text) {
-    ImGui::PushFont(fonts().strong);
-    ImGui::TextUnformatted(text);
-    ImGui::PopFont();
-}
-
-void errorText(const std::string& text) {
-    if (text.empty()) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, palette().danger);
-    ImGui::TextWrapped(ICON_EXCLAMATION "  %s", text.c_str());
-    ImGui::PopStyleColor();
-}
 
 void noteText(const std::string& text, const ImVec4& colour) {
     ImGui::PushStyleColor(ImGuiCol_Text, colour);
@@ -260,7 +233,7 @@ void drawFeaturesButton(app::AppState& app, const app::ChurnContext& c) {
                             "value; missing numbers are set to the training median with a 0/1 \"missing\" column, and every "
                             "such choice is listed in the results.");
     if (ImGui::BeginPopup("##churn-feature-list")) {
-        heading("Features the model may use");
+        SectionHeading("Features the model may use");
         if (Button("Choose for me", ButtonKind::Ghost, ICON_MAGIC)) p.features = app::defaultChurnFeatures(*c.facts, p.label);
         ImGui::SameLine();
         if (Button("None", ButtonKind::Ghost)) p.features.features.clear();
@@ -421,7 +394,7 @@ void drawSetup(app::AppState& app, const app::ChurnContext& c) {
         return;
     }
     if (BeginCard("##churn-setup")) {
-        heading("What to predict, from what, and how to test it");
+        SectionHeading("What to predict, from what, and how to test it");
         ImGui::Dummy(ImVec2(0, dp(space::xs)));
         drawLabelRow(app, c);
         ImGui::Dummy(ImVec2(0, dp(space::xs)));
@@ -448,13 +421,13 @@ void drawSetup(app::AppState& app, const app::ChurnContext& c) {
         ImGui::EndDisabled();
         ItemTooltip("Train", "Builds the data, cross-validates, fits, tests, and scores every current customer, all in this "
                              "browser. The bar above shows progress, with Cancel. The run is saved and stays after a reload.");
-        errorText(s.error);
+        ErrorText(s.error);
     }
     EndCard();
     if (!s.run) {
         ImGui::Dummy(ImVec2(0, dp(space::md)));
         if (BeginCard("##churn-untrained")) {
-            heading("No model yet");
+            SectionHeading("No model yet");
             MutedTextWrapped("Check who counts as churned and which features to use, then Train model. You will get the model's "
                              "test figures with their intervals, the threshold that pays for itself given what a retention "
                              "contact costs, and the customers to call first, ranked by value at risk, each with the reasons "
@@ -479,14 +452,14 @@ void drawRunHeader(const app::ChurnRun& r) {
     ImGui::PushFont(fonts().heading);
     ImGui::TextUnformatted(title.c_str());
     ImGui::PopFont();
-    std::string line = "Trained on " + count(r.nTrain) + " customers (" + percent(r.baseRate) + " churned), tested on " + count(r.nTest);
+    std::string line = "Trained on " + count(r.nTrain) + " customers (" + core::formatPercent(r.baseRate) + " churned), tested on " + count(r.nTest);
     if (r.params.validation == ChurnValidation::TimeSplit) {
         line += "  \xC2\xB7  fitted as of " + isoDay(r.trainCutoffDay) + ", tested as of " + isoDay(r.cutoffDay);
     } else if (r.cutoffDay != 0) {
         line += "  \xC2\xB7  as of " + isoDay(r.cutoffDay);
     }
     line += "  \xC2\xB7  " + std::to_string(r.columns.size()) + " columns";
-    if (r.fitMillis > 0) line += "  \xC2\xB7  fitted in " + (r.fitMillis < 1000 ? fixed(r.fitMillis, 0) + " ms" : fixed(r.fitMillis / 1000, 1) + " s");
+    if (r.fitMillis > 0) line += "  \xC2\xB7  fitted in " + (r.fitMillis < 1000 ? core::formatFixed(r.fitMillis, 0) + " ms" : core::formatFixed(r.fitMillis / 1000, 1) + " s");
     if (!r.createdAt.empty()) {
         std::string when = r.createdAt.substr(0, 16);
         if (when.size() > 10 && when[10] == 'T') when[10] = ' ';
@@ -532,18 +505,18 @@ void drawMetricsTable(const app::ChurnRun& r, float width) {
         ItemTooltip(row.name, row.tip);
         ImGui::TableNextColumn();
         ImGui::PushFont(fonts().strong);
-        ImGui::TextUnformatted(fixed(row.value, 3).c_str());
+        ImGui::TextUnformatted(core::formatFixed(row.value, 3).c_str());
         ImGui::PopFont();
         ImGui::TableNextColumn();
         bool found = false;
         for (const auto& [name, summary] : r.cv) {
             if (name != row.key || summary.count == 0) continue;
             found = true;
-            const std::string text = fixed(summary.mean, 3) + "  (" + fixed(summary.low, 3) + " to " + fixed(summary.high, 3) + ")";
+            const std::string text = core::formatFixed(summary.mean, 3) + "  (" + core::formatFixed(summary.low, 3) + " to " + core::formatFixed(summary.high, 3) + ")";
             ImGui::TextUnformatted(text.c_str());
             const std::string tip = "Mean over " + std::to_string(summary.count) + " folds of the " +
                                     (r.params.validation == ChurnValidation::CrossValidation ? "customers" : "training customers") +
-                                    ", standard deviation " + fixed(summary.sd, 3) +
+                                    ", standard deviation " + core::formatFixed(summary.sd, 3) +
                                     ". The interval is where the mean would fall with 95% confidence (t interval over folds).";
             ItemTooltip(row.name, tip.c_str());
         }
@@ -554,10 +527,10 @@ void drawMetricsTable(const app::ChurnRun& r, float width) {
     ImGui::TextUnformatted("Churn rate");
     ItemTooltip("Churn rate", "Share of customers in the test set who churned: what a random list would find.");
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(percent(m.n > 0 ? static_cast<double>(m.positives) / static_cast<double>(m.n) : NAN).c_str());
+    ImGui::TextUnformatted(core::formatPercent(m.n > 0 ? static_cast<double>(m.positives) / static_cast<double>(m.n) : NAN).c_str());
     ImGui::TableNextColumn();
     if (std::isfinite(r.oobError)) {
-        const std::string oob = "Out-of-bag error " + percent(r.oobError);
+        const std::string oob = "Out-of-bag error " + core::formatPercent(r.oobError);
         ImGui::TextUnformatted(oob.c_str());
         ItemTooltip("Out-of-bag error", "Each tree is tested on the customers its bootstrap sample left out: the forest's error "
                                         "on those, a free estimate of its test error at threshold 0.5.");
@@ -614,14 +587,14 @@ void drawCurves(app::AppState& app, const app::ChurnRun& r, float avail) {
     const double fpr = cm.fp + cm.tn > 0 ? static_cast<double>(cm.fp) / static_cast<double>(cm.fp + cm.tn) : NAN;
     const double tpr = cm.tp + cm.fn > 0 ? static_cast<double>(cm.tp) / static_cast<double>(cm.tp + cm.fn) : NAN;
     const double precision = cm.tp + cm.fp > 0 ? static_cast<double>(cm.tp) / static_cast<double>(cm.tp + cm.fp) : NAN;
-    const std::string rocTitle = "ROC curve  \xC2\xB7  AUC " + fixed(r.test.rocAuc, 3) + "##churn-roc";
+    const std::string rocTitle = "ROC curve  \xC2\xB7  AUC " + core::formatFixed(r.test.rocAuc, 3) + "##churn-roc";
     drawCurve(rocTitle.c_str(), r.roc, "False positive rate", "True positive rate (recall)", NAN, true, {fpr, tpr}, w, h);
     recordItem("Churn ROC");
     ItemTooltip("ROC curve", "Each point is a threshold: the share of churners flagged (up) against the share of loyal customers "
                              "flagged by mistake (right). The dot is the threshold chosen below; the diagonal is guessing.");
     next();
     const double rate = r.test.n > 0 ? static_cast<double>(r.test.positives) / static_cast<double>(r.test.n) : NAN;
-    const std::string prTitle = "Precision-recall  \xC2\xB7  PR AUC " + fixed(r.test.prAuc, 3) + "##churn-pr";
+    const std::string prTitle = "Precision-recall  \xC2\xB7  PR AUC " + core::formatFixed(r.test.prAuc, 3) + "##churn-pr";
     drawCurve(prTitle.c_str(), r.pr, "Recall", "Precision", rate, false, {tpr, precision}, w, h);
     recordItem("Churn PR");
     ItemTooltip("Precision-recall curve", "As the list of flagged customers grows (right), how many of them really churn (up). "
@@ -672,7 +645,7 @@ void drawThreshold(app::AppState& app, const app::ChurnRun& r, float avail) {
         EndCard();
         return;
     }
-    heading("Who to contact: the threshold and what it is worth");
+    SectionHeading("Who to contact: the threshold and what it is worth");
     ImGui::Dummy(ImVec2(0, dp(space::xs)));
     float t = static_cast<float>(s.threshold);
     ImGui::SetNextItemWidth(dp(260));
@@ -702,7 +675,7 @@ void drawThreshold(app::AppState& app, const app::ChurnRun& r, float avail) {
         noteText("At these costs no threshold pays for itself on the test set: a contact costs more than the churners it would "
                  "find are worth.", palette().warning);
     } else {
-        const std::string text = "Best threshold for these costs: " + fixed(best.threshold, 2) + ", contacting " +
+        const std::string text = "Best threshold for these costs: " + core::formatFixed(best.threshold, 2) + ", contacting " +
                                  count(best.confusion.tp + best.confusion.fp) + " of " + count(r.test.n) + " test customers and finding " +
                                  count(best.confusion.tp) + " churners: net " + money(best.expectedValue) + " on the test set.";
         ImGui::TextWrapped("%s", text.c_str());
@@ -730,7 +703,7 @@ void drawThreshold(app::AppState& app, const app::ChurnRun& r, float avail) {
             ImGui::TextUnformatted(count(v).c_str());
             ImGui::PopFont();
             ImGui::SameLine();
-            MutedText((name + std::string(" \xC2\xB7 ") + percent(n > 0 ? static_cast<double>(v) / static_cast<double>(n) : NAN)).c_str());
+            MutedText((name + std::string(" \xC2\xB7 ") + core::formatPercent(n > 0 ? static_cast<double>(v) / static_cast<double>(n) : NAN)).c_str());
             ItemTooltip(name, tip);
         };
         ImGui::TableNextRow();
@@ -756,9 +729,9 @@ void drawThreshold(app::AppState& app, const app::ChurnRun& r, float avail) {
     const double accuracy = n > 0 ? static_cast<double>(cm.tp + cm.tn) / static_cast<double>(n) : NAN;
     const double value = static_cast<double>(cm.tp) * s.savedValue - flagged * s.contactCost;
     const std::string lines[] = {
-        "Flagged: " + count(cm.tp + cm.fp) + " (" + percent(n > 0 ? flagged / static_cast<double>(n) : NAN) + ")",
-        "Precision " + percent(precision) + "  \xC2\xB7  recall " + percent(recall) + "  \xC2\xB7  F1 " + fixed(f1, 3) +
-            "  \xC2\xB7  accuracy " + percent(accuracy),
+        "Flagged: " + count(cm.tp + cm.fp) + " (" + core::formatPercent(n > 0 ? flagged / static_cast<double>(n) : NAN) + ")",
+        "Precision " + core::formatPercent(precision) + "  \xC2\xB7  recall " + core::formatPercent(recall) + "  \xC2\xB7  F1 " + core::formatFixed(f1, 3) +
+            "  \xC2\xB7  accuracy " + core::formatPercent(accuracy),
         "Net value on the test set: " + money(value) + " (" + count(cm.tp) + " \xC3\x97 " + money(s.savedValue) + " saved \xE2\x88\x92 " +
             count(cm.tp + cm.fp) + " \xC3\x97 " + money(s.contactCost) + " contacts)",
     };
@@ -811,7 +784,7 @@ void drawGains(const app::ChurnRun& r, float avail) {
     }
     recordItem("Churn gains");
     const std::string gainsTip = "Contact the top 10% of scores, then 20%, ...: the share of all churners reached. The gap to the "
-                                 "random line is what the model adds. KS " + fixed(ks, 2) + " (largest gap between the shares of "
+                                 "random line is what the model adds. KS " + core::formatFixed(ks, 2) + " (largest gap between the shares of "
                                  "churners and of loyal customers reached, at decile " + std::to_string(ksDecile) + ").";
     ItemTooltip("Cumulative gains", gainsTip.c_str());
     if (wide) ImGui::SameLine(0, gap);
@@ -837,7 +810,7 @@ void drawGains(const app::ChurnRun& r, float avail) {
 void drawImportance(const app::ChurnRun& r, float avail) {
     static int ranking = 0;  // 0: the model's own importance, 1: permutation
     ImGui::AlignTextToFramePadding();
-    heading("What the model relies on");
+    SectionHeading("What the model relies on");
     ImGui::SameLine(0, dp(space::lg));
     ImGui::SetNextItemWidth(dp(300));
     ImGui::Combo("##importance-kind", &ranking,
@@ -904,17 +877,17 @@ void drawCoefficients(const app::ChurnRun& r) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(r.columns[static_cast<size_t>(j)].c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(fixed(r.weights(j), 3).c_str());
+            ImGui::TextUnformatted(core::formatFixed(r.weights(j), 3).c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(fixed(std::exp(r.weights(j)), 2).c_str());
+            ImGui::TextUnformatted(core::formatFixed(std::exp(r.weights(j)), 2).c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(j < r.weightsOriginal.size() ? fixed(r.weightsOriginal(j), 5).c_str() : "-");
+            ImGui::TextUnformatted(j < r.weightsOriginal.size() ? core::formatFixed(r.weightsOriginal(j), 5).c_str() : "-");
         }
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::TextDisabled("Intercept");
         ImGui::TableNextColumn();
-        ImGui::TextDisabled("%s", fixed(r.intercept, 3).c_str());
+        ImGui::TextDisabled("%s", core::formatFixed(r.intercept, 3).c_str());
         ImGui::EndTable();
     }
     ImGui::TreePop();
@@ -924,7 +897,7 @@ void drawResults(app::AppState& app) {
     app::ChurnState& s = app.churn;
     if (!s.run) {
         if (BeginCard("##churn-no-results")) {
-            heading("Train a model to see how good it is");
+            SectionHeading("Train a model to see how good it is");
             MutedTextWrapped("The metrics with their intervals, ROC and precision-recall curves, the threshold that pays, "
                              "calibration, gains and what the model relies on appear here. Start in the Set-up tab.");
         }
@@ -973,8 +946,8 @@ void drawTiers(app::AppState& app, const app::ChurnRun& r, float avail) {
     }
     const Palette& p = palette();
     const ImVec4 colours[] = {p.danger, p.warning, p.success};
-    const std::string names[] = {"High risk: " + fixed(t, 2) + " and above", "Medium: " + fixed(t / 2, 2) + " to " + fixed(t, 2),
-                                 "Low: below " + fixed(t / 2, 2)};
+    const std::string names[] = {"High risk: " + core::formatFixed(t, 2) + " and above", "Medium: " + core::formatFixed(t / 2, 2) + " to " + core::formatFixed(t, 2),
+                                 "Low: below " + core::formatFixed(t / 2, 2)};
     const float gap = dp(space::md);
     const bool row = avail > dp(640);
     const float w = row ? (avail - 2 * gap) / 3 : avail;
@@ -987,11 +960,11 @@ void drawTiers(app::AppState& app, const app::ChurnRun& r, float avail) {
             ImGui::TextUnformatted(ICON_USER_TIMES);
             ImGui::PopStyleColor();
             ImGui::SameLine();
-            heading(names[i].c_str());
+            SectionHeading(names[i].c_str());
             ImGui::PushFont(fonts().display);
             ImGui::TextUnformatted(count(cache.tierCount[static_cast<size_t>(i)]).c_str());
             ImGui::PopFont();
-            const std::string share = percent(static_cast<double>(cache.tierCount[static_cast<size_t>(i)]) / total) + " of customers";
+            const std::string share = core::formatPercent(static_cast<double>(cache.tierCount[static_cast<size_t>(i)]) / total) + " of customers";
             const std::string value = money(cache.tierValueAtRisk[static_cast<size_t>(i)]) + " value at risk";
             MutedText(share.c_str());
             MutedText(value.c_str());
@@ -1077,7 +1050,7 @@ void drawAtRiskList(app::AppState& app, const app::ChurnRun& r) {
             if (k == 0) recordItem("At-risk first customer");
             ItemTooltip(who.c_str(), (row.email.empty() ? std::string("Click to open this customer.") : row.email + "\nClick to open this customer.").c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(percent(row.probability, 0).c_str());
+            ImGui::TextUnformatted(core::formatPercent(row.probability, 0).c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(money(row.value).c_str());
             ImGui::TableNextColumn();
@@ -1089,7 +1062,7 @@ void drawAtRiskList(app::AppState& app, const app::ChurnRun& r) {
                 for (size_t t = 0; t < 3; ++t) {
                     const int32_t col = row.driverColumn[t];
                     if (col < 0 || static_cast<size_t>(col) >= r.columns.size()) continue;
-                    tip += app::churnDriverText(r, k, t) + ": +" + fixed(row.driverEffect[t], 3) + " " + effectUnit(r.params.model) + "\n";
+                    tip += app::churnDriverText(r, k, t) + ": +" + core::formatFixed(row.driverEffect[t], 3) + " " + effectUnit(r.params.model) + "\n";
                 }
                 tip += r.params.model == ChurnModelKind::Logistic
                            ? "Each is the feature's weight times how far this customer is from the average customer: the "
@@ -1115,7 +1088,7 @@ void drawRisk(app::AppState& app) {
     app::ChurnState& s = app.churn;
     if (!s.run) {
         if (BeginCard("##churn-no-risk")) {
-            heading("Train a model to see who is at risk");
+            SectionHeading("Train a model to see who is at risk");
             MutedTextWrapped("Every current customer gets a churn probability; the list ranks them by value at risk (probability "
                              "times the customer's value) with the two or three factors that raise each one's risk most.");
         }
@@ -1126,7 +1099,7 @@ void drawRisk(app::AppState& app) {
     const float avail = ImGui::GetContentRegionAvail().x;
     if (r.scoredIds.empty()) {
         if (BeginCard("##churn-none-scored")) {
-            heading("No current customers to score");
+            SectionHeading("No current customers to score");
             MutedTextWrapped("Everyone in these data is marked as churned already, so nobody is left to keep.");
         }
         EndCard();
@@ -1140,7 +1113,7 @@ void drawRisk(app::AppState& app) {
     drawScoreHistogram(app, r, avail);
     ImGui::Dummy(ImVec2(0, dp(space::md)));
     ImGui::AlignTextToFramePadding();
-    heading("Customers to contact first, by value at risk");
+    SectionHeading("Customers to contact first, by value at risk");
     ImGui::SameLine(0, dp(space::lg));
     if (Button("Export CSV", ButtonKind::Secondary, ICON_DOWNLOAD)) app::exportAtRisk(app, 0);
     recordItem("Export at-risk CSV");
@@ -1154,14 +1127,14 @@ void drawRisk(app::AppState& app) {
     recordItem("At-risk segment name");
     ImGui::SameLine();
     ImGui::BeginDisabled(app.storage == app::StorageState::ReadOnly);
-    const std::string save = "Save risk " + fixed(s.threshold, 2) + "+ as segment";
+    const std::string save = "Save risk " + core::formatFixed(s.threshold, 2) + "+ as segment";
     if (Button(save.c_str(), ButtonKind::Secondary, ICON_SAVE)) (void)app::saveAtRiskSegment(app, s.segmentName, s.threshold);
     ImGui::EndDisabled();
     recordItem("Save at-risk segment");
     ItemTooltip("Save as segment", "The customers at or above the threshold become a saved segment: filter the Customers view by "
                                    "it, export it, or see its NPS.");
     if (!s.message.empty()) noteText(s.message, palette().success);
-    errorText(s.error);
+    ErrorText(s.error);
     ImGui::Dummy(ImVec2(0, dp(space::xs)));
     drawAtRiskList(app, r);
 }
@@ -1177,7 +1150,7 @@ void drawCompare(app::AppState& app, const std::vector<app::ChurnRunSummary>& ru
         MutedText("Tick two or more runs to compare them side by side.");
         return;
     }
-    heading("Side by side");
+    SectionHeading("Side by side");
     const float gap = dp(space::md);
     const bool wide = avail > dp(1000);
     const float chartWidth = wide ? avail * 0.42f : avail;
@@ -1238,9 +1211,9 @@ void drawCompare(app::AppState& app, const std::vector<app::ChurnRunSummary>& ru
             for (const auto* r : picked) {
                 ImGui::TableNextColumn();
                 const double v = r->*row.field;
-                std::string text = fixed(v, 3);
+                std::string text = core::formatFixed(v, 3);
                 if (row.field == &app::ChurnRunSummary::rocAuc && std::isfinite(r->rocAucLow)) {
-                    text += "  (" + fixed(r->rocAucLow, 3) + "-" + fixed(r->rocAucHigh, 3) + ")";
+                    text += "  (" + core::formatFixed(r->rocAucLow, 3) + "-" + core::formatFixed(r->rocAucHigh, 3) + ")";
                 }
                 if (v == best && picked.size() > 1) {
                     ImGui::PushStyleColor(ImGuiCol_Text, palette().success);
@@ -1265,7 +1238,7 @@ void drawCompare(app::AppState& app, const std::vector<app::ChurnRunSummary>& ru
         ImGui::TextUnformatted("Fit time");
         for (const auto* r : picked) {
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(r->fitMillis > 0 ? (fixed(r->fitMillis, 0) + " ms").c_str() : "-");
+            ImGui::TextUnformatted(r->fitMillis > 0 ? (core::formatFixed(r->fitMillis, 0) + " ms").c_str() : "-");
         }
         ImGui::EndTable();
     }
@@ -1280,7 +1253,7 @@ void drawRuns(app::AppState& app, const app::ChurnContext& c) {
     const std::vector<app::ChurnRunSummary>& runs = *c.runs;
     if (runs.empty()) {
         if (BeginCard("##churn-no-runs")) {
-            heading("No saved runs yet");
+            SectionHeading("No saved runs yet");
             MutedTextWrapped("Every model you train is saved here with its parameters and test figures (the last ten), so you can "
                              "show an earlier one again or compare several side by side.");
         }
@@ -1329,14 +1302,14 @@ void drawRuns(app::AppState& app, const app::ChurnContext& c) {
             ImGui::TableNextColumn();
             ImGui::TextWrapped("%s", (std::string(ruleLabel(r.label)) + " \xC2\xB7 " + validationLabel(r.validation)).c_str());
             ImGui::TableNextColumn();
-            std::string auc = fixed(r.rocAuc, 3);
-            if (std::isfinite(r.rocAucLow)) auc += "  (" + fixed(r.rocAucLow, 3) + "-" + fixed(r.rocAucHigh, 3) + ")";
+            std::string auc = core::formatFixed(r.rocAuc, 3);
+            if (std::isfinite(r.rocAucLow)) auc += "  (" + core::formatFixed(r.rocAucLow, 3) + "-" + core::formatFixed(r.rocAucHigh, 3) + ")";
             ImGui::TextUnformatted(auc.c_str());
             ItemTooltip("ROC AUC", "On the test customers; in brackets, the 95% interval from cross-validation when it was run.");
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(fixed(r.prAuc, 3).c_str());
+            ImGui::TextUnformatted(core::formatFixed(r.prAuc, 3).c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(fixed(r.f1, 3).c_str());
+            ImGui::TextUnformatted(core::formatFixed(r.f1, 3).c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted((count(r.nTrain) + " / " + count(r.nTest)).c_str());
             ImGui::TableNextColumn();
@@ -1364,7 +1337,7 @@ void drawRuns(app::AppState& app, const app::ChurnContext& c) {
         }
         ImGui::EndTable();
     }
-    errorText(s.error);
+    ErrorText(s.error);
     ImGui::Dummy(ImVec2(0, dp(space::md)));
     drawCompare(app, runs, ImGui::GetContentRegionAvail().x);
 }

@@ -34,13 +34,6 @@ using store::kNoDay;
 
 std::string isoDay(int32_t day) { return day == kNoDay ? std::string() : core::formatIsoDate(core::civilFromDays(day)); }
 
-std::string fixed(double v, int decimals) {
-    if (!std::isfinite(v)) return "-";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
-
 std::string signedScore(double v) {
     if (!std::isfinite(v)) return "-";
     char buf[32];
@@ -48,19 +41,6 @@ std::string signedScore(double v) {
     if (rounded == 0) return "0";  // never "-0" or "+0"
     std::snprintf(buf, sizeof buf, "%+.0f", rounded);
     return buf;
-}
-
-void heading(const char* text) {
-    ImGui::PushFont(fonts().strong);
-    ImGui::TextUnformatted(text);
-    ImGui::PopFont();
-}
-
-void errorText(const std::string& text) {
-    if (text.empty()) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, palette().danger);
-    ImGui::TextWrapped(ICON_EXCLAMATION "  %s", text.c_str());
-    ImGui::PopStyleColor();
 }
 
 // Colours of the three groups, the same everywhere in the view.
@@ -197,7 +177,7 @@ void drawGauge(const analytics::NpsResult& r, float width) {
 
 void drawGroups(app::AppState& app, const analytics::NpsResult& r, float width) {
     if (BeginCard("##nps-groups", ImVec2(width, dp(238)))) {
-        heading("Promoters, passives, detractors");
+        SectionHeading("Promoters, passives, detractors");
         // One bar split in three, with the rounded shares (they add up to 100.0).
         const ImVec2 pos = ImGui::GetCursorScreenPos();
         const float w = ImGui::GetContentRegionAvail().x, h = dp(18);
@@ -230,7 +210,7 @@ void drawGroups(app::AppState& app, const analytics::NpsResult& r, float width) 
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(core::formatCount(counts[g]).c_str());
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted((fixed(r.sharesRounded[static_cast<size_t>(g)], 1) + "%").c_str());
+                ImGui::TextUnformatted((core::formatFixed(r.sharesRounded[static_cast<size_t>(g)], 1) + "%").c_str());
             }
             ImGui::EndTable();
         }
@@ -263,24 +243,24 @@ void drawSatisfaction(const app::NpsReport& r, float width) {
     ImGui::BeginGroup();
     const float half = (width - gap) * 0.5f;
     const auto& csat = r.csat;
-    satisfactionCard("##csat", half, "CSAT", std::isfinite(csat.percent) ? fixed(csat.percent, 1) + "%" : "-",
+    satisfactionCard("##csat", half, "CSAT", std::isfinite(csat.percent) ? core::formatFixed(csat.percent, 1) + "%" : "-",
                      csat.n == 0 ? "no CSAT answers"
-                                 : fixed(csat.low, 1) + "-" + fixed(csat.high, 1) + "%, n=" + core::formatCount(csat.n) +
+                                 : core::formatFixed(csat.low, 1) + "-" + core::formatFixed(csat.high, 1) + "%, n=" + core::formatCount(csat.n) +
                                        (csat.tooFew ? ", too few" : ""),
                      csat.tooFew,
                      "Customer satisfaction: the share of 1-5 answers that are 4 or 5. The range is the 95% Wilson interval.");
     ImGui::SameLine(0, gap);
     const auto& ces = r.ces;
-    satisfactionCard("##ces", half, "CES", fixed(ces.mean, 2),
+    satisfactionCard("##ces", half, "CES", core::formatFixed(ces.mean, 2),
                      ces.n == 0 ? "no CES answers"
-                                : fixed(ces.low, 2) + "-" + fixed(ces.high, 2) + ", n=" + core::formatCount(ces.n) +
+                                : core::formatFixed(ces.low, 2) + "-" + core::formatFixed(ces.high, 2) + ", n=" + core::formatCount(ces.n) +
                                       (ces.tooFew ? ", too few" : ""),
                      ces.tooFew, "Customer effort: the mean of the effort answers, with a 95% Student t interval.");
     const auto& gap2 = r.gap;
     satisfactionCard("##gap", width, "Expectation gap",
-                     std::isfinite(gap2.mean) ? (gap2.mean >= 0 ? "+" : "") + fixed(gap2.mean, 2) : "-",
+                     std::isfinite(gap2.mean) ? (gap2.mean >= 0 ? "+" : "") + core::formatFixed(gap2.mean, 2) : "-",
                      gap2.n == 0 ? "no answers with an expected score"
-                                 : fixed(gap2.low, 2) + " to " + fixed(gap2.high, 2) + "  \xC2\xB7  " + core::formatCount(gap2.n) +
+                                 : core::formatFixed(gap2.low, 2) + " to " + core::formatFixed(gap2.high, 2) + "  \xC2\xB7  " + core::formatCount(gap2.n) +
                                        " answers with an expected score",
                      gap2.tooFew,
                      "The mean of (score - expected score) over answers where the customer also said what they expected: "
@@ -294,7 +274,7 @@ void drawDistribution(app::AppState& app, const app::NpsReport& r, float width, 
     app::NpsState& s = app.nps;
     ImGui::BeginGroup();
     ImGui::AlignTextToFramePadding();
-    heading("Answers");
+    SectionHeading("Answers");
     ImGui::SameLine(0, dp(space::lg));
     if (ImGui::RadioButton("0-10", !s.distributionByGroup)) s.distributionByGroup = false;
     ImGui::SameLine();
@@ -353,7 +333,7 @@ void drawTrend(app::AppState& app, const app::NpsReport& r, float width, float h
     app::NpsState& s = app.nps;
     ImGui::BeginGroup();
     ImGui::AlignTextToFramePadding();
-    heading("Trend");
+    SectionHeading("Trend");
     ImGui::SameLine(0, dp(space::lg));
     const struct { const char* label; app::NpsGroupBy by; } kBys[] = {
         {"Week", app::NpsGroupBy::Week}, {"Month", app::NpsGroupBy::Month}, {"Quarter", app::NpsGroupBy::Quarter}};
@@ -420,7 +400,7 @@ void drawTrend(app::AppState& app, const app::NpsReport& r, float width, float h
 void drawBreakdown(app::AppState& app, const app::NpsContext& c, const app::NpsReport& r, float width) {
     app::NpsState& s = app.nps;
     ImGui::AlignTextToFramePadding();
-    heading("By group");
+    SectionHeading("By group");
     ImGui::SameLine(0, dp(space::lg));
     const struct { const char* label; app::NpsGroupBy by; } kBys[] = {
         {"Region", app::NpsGroupBy::Region},  {"Plan", app::NpsGroupBy::Plan},         {"Channel", app::NpsGroupBy::Channel},
@@ -508,7 +488,7 @@ void drawBreakdown(app::AppState& app, const app::NpsContext& c, const app::NpsR
 void drawCompare(app::AppState& app, const app::NpsContext& c, const app::NpsReport& breakdown, float width) {
     app::NpsState& s = app.nps;
     ImGui::AlignTextToFramePadding();
-    heading("Compare");
+    SectionHeading("Compare");
     ImGui::SameLine(0, dp(space::lg));
     if (ImGui::RadioButton("Two periods", s.compareMode == app::NpsCompareMode::Periods)) s.compareMode = app::NpsCompareMode::Periods;
     ImGui::SameLine();
@@ -615,7 +595,7 @@ void drawCompare(app::AppState& app, const app::NpsContext& c, const app::NpsRep
         else {
             char buf[160];
             std::snprintf(buf, sizeof buf, "%s to %s, p = %s: %s", signedScore(d.low).c_str(), signedScore(d.high).c_str(),
-                          d.pValue < 0.001 ? "<0.001" : fixed(d.pValue, 3).c_str(),
+                          d.pValue < 0.001 ? "<0.001" : core::formatFixed(d.pValue, 3).c_str(),
                           d.tooFew ? "too few answers to say" : d.significant ? "a real difference" : "could be chance");
             verdict = buf;
         }
@@ -664,7 +644,7 @@ void highlightedText(const store::CommentHit& hit) {
 void drawComments(app::AppState& app) {
     app::NpsState& s = app.nps;
     app::refreshComments(app);
-    heading("Comments");
+    SectionHeading("Comments");
     char search[200];
     std::snprintf(search, sizeof search, "%s", s.commentsInput.c_str());
     ImGui::SetNextItemWidth(dp(300));
@@ -700,7 +680,7 @@ void drawComments(app::AppState& app) {
             s.commentsDirty = true;
         }
     }
-    errorText(s.commentsError);
+    ErrorText(s.commentsError);
     if (!s.commentPage) return;
     const store::CommentPage& page = *s.commentPage;
     char line[160];
@@ -725,7 +705,7 @@ void drawComments(app::AppState& app) {
             ImGui::TableNextColumn();
             const int g = hit.kind == "nps" ? (hit.score >= 9 ? 0 : hit.score >= 7 ? 1 : 2) : 1;
             ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(groupColour(g)));
-            ImGui::TextUnformatted(fixed(hit.score, 0).c_str());
+            ImGui::TextUnformatted(core::formatFixed(hit.score, 0).c_str());
             ImGui::PopStyleColor();
             ImGui::TableNextColumn();
             highlightedText(hit);
@@ -764,7 +744,7 @@ void drawComments(app::AppState& app) {
 
 void drawTopics(app::AppState& app, float width) {
     app::NpsState& s = app.nps;
-    heading("Topics");
+    SectionHeading("Topics");
     ImGui::SameLine();
     const bool stale = s.topicsVersion != app.dataVersion || !(s.topicsFilter == s.filter);
     ImGui::BeginDisabled(app.runner.active != nullptr);
@@ -779,7 +759,7 @@ void drawTopics(app::AppState& app, float width) {
         ImGui::SameLine();
         MutedText("(counted for other dates or data)");
     }
-    errorText(s.topicsError);
+    ErrorText(s.topicsError);
     const float half = (width - dp(space::lg)) * 0.5f;
     // Your topics with their impact.
     ImGui::BeginGroup();
@@ -815,7 +795,7 @@ void drawTopics(app::AppState& app, float width) {
             ImGui::TableNextColumn();
             if (impact != nullptr && std::isfinite(impact->impact)) {
                 ImGui::PushStyleColor(ImGuiCol_Text, impact->impact >= 0 ? palette().success : palette().danger);
-                ImGui::TextUnformatted(fixed(impact->impact, 1).c_str());
+                ImGui::TextUnformatted(core::formatFixed(impact->impact, 1).c_str());
                 ImGui::PopStyleColor();
             } else {
                 ImGui::TextUnformatted("-");
@@ -875,7 +855,7 @@ void drawTopics(app::AppState& app, float width) {
 
 void drawDrivers(app::AppState& app, const app::NpsContext& c, float width) {
     app::NpsState& s = app.nps;
-    heading("What drives the score");
+    SectionHeading("What drives the score");
     ImGui::SameLine();
     const bool stale = s.driversVersion != app.dataVersion || !(s.driversFilter == s.filter);
     if (Button(s.drivers && !stale ? "Fitted" : "Fit drivers", ButtonKind::Secondary, ICON_BAR_CHART)) app::fitDrivers(app);
@@ -897,7 +877,7 @@ void drawDrivers(app::AppState& app, const app::NpsContext& c, float width) {
             ImGui::EndPopup();
         }
     }
-    errorText(s.driversError);
+    ErrorText(s.driversError);
     if (!s.drivers) {
         if (s.driversError.empty()) MutedText("Fit the drivers to see which customer measures go with higher or lower scores.");
         return;
@@ -908,7 +888,7 @@ void drawDrivers(app::AppState& app, const app::NpsContext& c, float width) {
     ImGui::PopTextWrapPos();
     char line[200];
     std::snprintf(line, sizeof line, "R\xC2\xB2 %.2f (adjusted %.2f)  \xC2\xB7  %s answers  \xC2\xB7  F test p %s", r.rSquared,
-                  r.adjustedRSquared, core::formatCount(r.n).c_str(), r.fPValue < 0.001 ? "<0.001" : fixed(r.fPValue, 3).c_str());
+                  r.adjustedRSquared, core::formatCount(r.n).c_str(), r.fPValue < 0.001 ? "<0.001" : core::formatFixed(r.fPValue, 3).c_str());
     MutedText(line);
     for (const std::string& w : r.warnings) {
         ImGui::PushStyleColor(ImGuiCol_Text, palette().warning);
@@ -925,7 +905,7 @@ void drawDrivers(app::AppState& app, const app::NpsContext& c, float width) {
     std::vector<double> ys(n), coef(n), low(n), high(n), clear(n, NAN), unclear(n, NAN);
     for (size_t k = 0; k < n; ++k) {
         const analytics::OlsTerm& t = *terms[k];
-        labels.push_back(t.name + (t.pValue < 0.001 ? " (p<0.001)" : " (p=" + fixed(t.pValue, 3) + ")"));
+        labels.push_back(t.name + (t.pValue < 0.001 ? " (p<0.001)" : " (p=" + core::formatFixed(t.pValue, 3) + ")"));
         ys[k] = static_cast<double>(k);
         coef[k] = t.coefficient;
         low[k] = t.low;
@@ -991,7 +971,7 @@ void DrawNpsView(app::AppState& app) {
     const app::NpsReport& r = *s.overall;
     if (r.responses == 0) {
         if (BeginCard("##no-answers")) {
-            heading("No NPS answers in this window");
+            SectionHeading("No NPS answers in this window");
             MutedTextWrapped("Widen the dates or choose another segment above. CSAT and CES answers, if any, are below.");
         }
         EndCard();

@@ -74,13 +74,6 @@ namespace {
 
 std::string money(double v) { return charts::formatExact(std::round(v), charts::AxisFormat::Currency, ""); }
 
-std::string percent(double fraction, int decimals = 1) {
-    if (!std::isfinite(fraction)) return "-";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f%%", decimals, fraction * 100);
-    return buf;
-}
-
 // A key-figure card: the caption, the figure, a line under it, and the formula on hover.
 void keyFigure(const char* id, float width, const char* caption, const std::string& value, const std::string& note,
                ImVec4 noteColour, const char* how) {
@@ -122,12 +115,12 @@ void drawCards(const app::OverviewStats& s, const std::string& scope) {
     const double activeShare = s.customers > 0 ? static_cast<double>(s.active90) / static_cast<double>(s.customers) : NAN;
     how = "Customers" + scope + " with at least one order in the 90 days up to " + day +
           " (the last day with data), divided by all customers" + scope + ".";
-    keyFigure("##active", width, "Active in the last 90 days", core::formatCount(s.active90), percent(activeShare) + " of customers",
+    keyFigure("##active", width, "Active in the last 90 days", core::formatCount(s.active90), core::formatPercent(activeShare) + " of customers",
               p.textMuted, how.c_str());
     next();
 
     const double change = s.revenuePrevious12 > 0 ? s.revenue12 / s.revenuePrevious12 - 1 : NAN;
-    std::string note = std::isfinite(change) ? std::string(change >= 0 ? ICON_ARROW_UP " " : ICON_ARROW_DOWN " ") + percent(std::fabs(change)) +
+    std::string note = std::isfinite(change) ? std::string(change >= 0 ? ICON_ARROW_UP " " : ICON_ARROW_DOWN " ") + core::formatPercent(std::fabs(change)) +
                                                    " on the year before"
                                              : "no orders the year before";
     how = "Sum of order amounts" + scope + " in the 365 days up to " + day + ", returns included. The change compares it with "
@@ -144,7 +137,7 @@ void drawCards(const app::OverviewStats& s, const std::string& scope) {
     const double repeat = s.buyers > 0 ? static_cast<double>(s.repeatBuyers) / static_cast<double>(s.buyers) : NAN;
     how = "Customers" + scope + " with two or more orders up to " + day + " (" + core::formatCount(s.repeatBuyers) +
           "), divided by customers with at least one (" + core::formatCount(s.buyers) + ").";
-    keyFigure("##repeat", width, "Repeat-purchase rate", percent(repeat), core::formatCount(s.repeatBuyers) + " of " +
+    keyFigure("##repeat", width, "Repeat-purchase rate", core::formatPercent(repeat), core::formatCount(s.repeatBuyers) + " of " +
               core::formatCount(s.buyers) + " buyers", p.textMuted, how.c_str());
 }
 

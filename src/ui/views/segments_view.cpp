@@ -33,29 +33,9 @@ using analytics::RfmSegment;
 
 std::string isoDay(int32_t day) { return core::formatIsoDate(core::civilFromDays(day)); }
 
-std::string percent(double fraction, int decimals = 1) {
-    if (!std::isfinite(fraction)) return "-";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f%%", decimals, fraction * 100);
-    return buf;
-}
-
 std::string number(double v, int decimals = 0) {
     if (!std::isfinite(v)) return "-";
     return charts::formatGrouped(v, decimals);
-}
-
-void heading(const char* text) {
-    ImGui::PushFont(fonts().strong);
-    ImGui::TextUnformatted(text);
-    ImGui::PopFont();
-}
-
-void errorText(const std::string& text) {
-    if (text.empty()) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, palette().danger);
-    ImGui::TextWrapped(ICON_EXCLAMATION "  %s", text.c_str());
-    ImGui::PopStyleColor();
 }
 
 void select(app::AppState& app, std::vector<int64_t> ids, std::string label, std::string definition) {
@@ -108,7 +88,7 @@ void drawSelectionBar(app::AppState& app) {
         ImGui::TextWrapped(ICON_CHECK_CIRCLE "  %s", s.message.c_str());
         ImGui::PopStyleColor();
     }
-    errorText(s.error);
+    ErrorText(s.error);
 }
 
 // A table cell that selects its row's customers when clicked.
@@ -182,7 +162,7 @@ std::string edgesText(const char* what, const std::array<double, 4>& edges, bool
 void drawRfmGrid(app::AppState& app, const app::RfmRun& run, float width, float height) {
     static bool byMoney = false;
     ImGui::AlignTextToFramePadding();
-    heading("Recency x frequency");
+    SectionHeading("Recency x frequency");
     ImGui::SameLine(0, dp(space::lg));
     if (ImGui::RadioButton("Customers", !byMoney)) byMoney = false;
     ImGui::SameLine();
@@ -230,7 +210,7 @@ void drawRfmGrid(app::AppState& app, const app::RfmRun& run, float width, float 
 }
 
 void drawRfmTable(app::AppState& app, const app::RfmRun& run, float height) {
-    heading("Segments");
+    SectionHeading("Segments");
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_SizingStretchProp;
     if (!ImGui::BeginTable("##rfm-segments", 6, flags, ImVec2(0, height))) return;
@@ -271,9 +251,9 @@ void drawRfmTable(app::AppState& app, const app::RfmRun& run, float height) {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(core::formatCount(never ? run.neverOrdered : row.customers).c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(percent(never ? static_cast<double>(run.neverOrdered) / n : row.share).c_str());
+        ImGui::TextUnformatted(core::formatPercent(never ? static_cast<double>(run.neverOrdered) / n : row.share).c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(percent(never ? 0.0 : row.revenueShare).c_str());
+        ImGui::TextUnformatted(core::formatPercent(never ? 0.0 : row.revenueShare).c_str());
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(never ? "-" : number(row.averageOrderValue, 2).c_str());
         ImGui::TableNextColumn();
@@ -289,7 +269,7 @@ void drawRfm(app::AppState& app) {
     app::SegmentationState& s = app.segmentation;
     if (!s.rfm) {
         if (BeginCard("##rfm-empty")) {
-            heading("Who buys recently, often, and for much?");
+            SectionHeading("Who buys recently, often, and for much?");
             MutedTextWrapped("RFM scores every customer from 1 to 5 on Recency (days since the last order), Frequency "
                              "(orders) and Monetary value (revenue), and names eleven segments from the recency and "
                              "frequency scores: Champions, Loyal, At risk, Cannot lose, Lost and more. Choose a date or keep "
@@ -330,7 +310,7 @@ void drawClusterSetup(app::AppState& app) {
         for (const std::string& key : app::defaultClusterFeatures()) catalog.push_back({key, key, "", false});
     }
     if (BeginCard("##cluster-setup")) {
-        heading("Features");
+        SectionHeading("Features");
         ImGui::SameLine();
         ImGui::TextDisabled(ICON_INFO_CIRCLE);
         ItemTooltip("Features", "Clusters are groups of customers close to each other on these measures. Skewed measures "
@@ -522,7 +502,7 @@ void drawChoices(const app::ClusterRun& run, float width, float height) {
 }
 
 void drawProfiles(app::AppState& app, const app::ClusterRun& run) {
-    heading("Cluster profiles");
+    SectionHeading("Cluster profiles");
     ImGui::SameLine();
     MutedText("medians in original units; hover a value for the mean. Click a cluster to select its customers.");
     const int columns = 4 + static_cast<int>(run.features.size());
@@ -562,9 +542,9 @@ void drawProfiles(app::AppState& app, const app::ClusterRun& run) {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(core::formatCount(p.size).c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(percent(p.share, 0).c_str());
+        ImGui::TextUnformatted(core::formatPercent(p.share, 0).c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(percent(p.revenueShare, 0).c_str());
+        ImGui::TextUnformatted(core::formatPercent(p.revenueShare, 0).c_str());
         for (size_t j = 0; j < run.features.size(); ++j) {
             ImGui::TableNextColumn();
             const double median = j < p.median.size() ? p.median[j] : NAN;
@@ -573,7 +553,7 @@ void drawProfiles(app::AppState& app, const app::ClusterRun& run) {
             if (ImGui::IsItemHovered()) {
                 const std::string tip = "Median " + number(median, 2) + ", mean " + number(mean, 2) +
                                         (j < p.percentile.size() && std::isfinite(p.percentile[j])
-                                             ? ". Higher than " + percent(p.percentile[j], 0) + " of all customers."
+                                             ? ". Higher than " + core::formatPercent(p.percentile[j], 0) + " of all customers."
                                              : std::string("."));
                 ImGui::SetTooltip("%s", tip.c_str());
             }
@@ -589,7 +569,7 @@ void drawDendrogram(app::AppState& app, const app::ClusterRun& run, float width,
     if (cut <= 0) cut = std::min(run.k, run.tree.leaves);
     constexpr int kShown = 30;
     const analytics::DendrogramLayout layout = analytics::layoutDendrogram(run.tree, kShown);
-    heading("Hierarchical clustering (Ward)");
+    SectionHeading("Hierarchical clustering (Ward)");
     ImGui::SameLine();
     ImGui::TextDisabled(ICON_INFO_CIRCLE);
     const std::string help = std::string("Ward's method merges, step by step, the two groups whose merge adds the least "
@@ -644,7 +624,7 @@ void drawDendrogram(app::AppState& app, const app::ClusterRun& run, float width,
 void drawClusters(app::AppState& app) {
     drawClusterSetup(app);
     app::SegmentationState& s = app.segmentation;
-    errorText(s.error);
+    ErrorText(s.error);
     if (!s.clusters) {
         ImGui::Dummy(ImVec2(0, dp(space::sm)));
         MutedTextWrapped("Pick the measures to group customers on and run the clustering. You will see the customers on a "
@@ -745,7 +725,7 @@ void drawSaved(app::AppState& app) {
         ImGui::PopID();
     }
     ImGui::EndTable();
-    errorText(s.error);
+    ErrorText(s.error);
 }
 
 }  // namespace
