@@ -360,6 +360,12 @@ struct Importer::Impl {
     // more than halves the time of a large import. Inside the transaction, so a cancelled
     // import gets them back with everything else. (name, CREATE statement from our schema)
     std::vector<std::pair<std::string, std::string>> droppedIndexes;
+    // When the table's external ids are unique through an index dropped above (orders and
+    // interactions, schema.cpp v5), a duplicate within the file is found once, when the
+    // index is built again, instead of row by row: the line of every inserted row is kept
+    // (rowids follow the file: the table was empty) so the report can name it.
+    bool keysCheckedAtEnd = false;
+    std::vector<int64_t> insertedLines;
     // Answers into an empty table: the comment index is paused too and built once in
     // finish(), also inside the transaction (through its triggers, a million answers
     // take ~18 s natively instead of ~6 s).
@@ -375,6 +381,8 @@ struct Importer::Impl {
     }
     core::Status loadIds(const char* sql, std::unordered_map<std::string, int64_t>& out);
     core::Status processRow();
+    core::Status rebuildIndexes();
+    core::Status dropDuplicateKeys();
     int columnOfField(int field) const {
         for (size_t c = 0; c < mapping.size(); ++c) {
             if (mapping[c] == field) return static_cast<int>(c);
@@ -532,6 +540,7 @@ core::Status Importer::Impl::processRow() {
         }
         rowId = db->lastInsertRowId();
         ++report.inserted;
+        if (keysCheckedAtEnd) insertedLines.push_back(line);
     } else {
         if (options.mode == ImportMode::CreateOnly) {
             const int keyField = writer.keyField >= 0 ? writer.keyField : writer.customerField;
@@ -569,6 +578,50 @@ core::Status Importer::Impl::processRow() {
         }
     }
     return {};
+}
+
+// The indexes dropped for an import into an empty table, built again. A unique index
+// that cannot be built means the file repeated an id: the later rows go (reported as
+// "duplicate id in this file", as a row-by-row check would have), then it is built.
+core::Status Importer::Impl::rebuildIndexes() {
+    for (const auto& index : droppedIndexes) {
+        auto built = db->exec(index.second);
+        if (!built && keysCheckedAtEnd && index.second.starts_with("CREATE UNIQUE INDEX")) {
+            if (auto s = dropDuplicateKeys(); !s) return s;
+            built = db->exec(index.second);
+        }
+        if (!built) return built;
+    }
+    droppedIndexes.clear();
+    return {};
+}
+
+core::Status Importer::Impl::dropDuplicateKeys() {
+    const std::string table = writer.info->table;
+    // A plain index on the key for the search, dropped again below (all inside the import's
+    // transaction). Identifiers come from our own tables, never from the file.
+    if (auto s = db->exec("CREATE INDEX rapport_import_keys ON " + table + " (external_id)"); !s) return s;
+    auto later = Stmt::prepare(*db, "SELECT o.rowid, o.external_id FROM " + table + " o WHERE o.rowid >"
+                                    " (SELECT min(p.rowid) FROM " + table + " p WHERE p.external_id = o.external_id) ORDER BY o.rowid");
+    if (!later) return later.error();
+    std::vector<std::pair<int64_t, std::string>> duplicates;
+    while (later->step()) duplicates.emplace_back(later->columnInt(0), later->columnText(1));
+    if (auto s = later->status(); !s) return s;
+    auto remove = Stmt::prepare(*db, "DELETE FROM " + table + " WHERE rowid = ?");
+    if (!remove) return remove.error();
+    const int column = columnOfField(writer.keyField);
+    for (const auto& [rowId, key] : duplicates) {
+        remove->reset();
+        remove->bind(1, rowId);
+        if (auto s = remove->run(); !s) return s;
+        const auto at = static_cast<size_t>(rowId - ownRowidBefore - 1);
+        reject(at < insertedLines.size() ? insertedLines[at] : 0, column, key, "duplicate id in this file");
+        --report.inserted;
+    }
+    // Rejections in file order, as a row-by-row check lists them.
+    std::stable_sort(report.rejected.begin(), report.rejected.end(),
+                     [](const Rejection& a, const Rejection& b) { return a.row < b.row; });
+    return db->exec("DROP INDEX rapport_import_keys");
 }
 
 Importer::Importer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -643,6 +696,9 @@ core::Result<std::unique_ptr<Importer>> Importer::begin(Db& db, std::string_view
         while (list->step()) d.droppedIndexes.emplace_back(list->columnText(0), list->columnText(1));
         if (auto s = list->status(); !s) return s.error();
         for (const auto& index : d.droppedIndexes) {
+            if (index.second.starts_with("CREATE UNIQUE INDEX") && d.writer.keyField >= 0) d.keysCheckedAtEnd = true;
+        }
+        for (const auto& index : d.droppedIndexes) {
             // The name comes from sqlite_master (our own schema), quoted as an identifier.
             if (auto s = db.exec("DROP INDEX \"" + index.first + "\""); !s) return s.error();
         }
@@ -683,10 +739,7 @@ core::Result<ImportReport> Importer::finish() {
         auto more = step(100000);
         if (!more) return more.error();
     }
-    for (const auto& index : d.droppedIndexes) {
-        if (auto s = d.db->exec(index.second); !s) return s.error();
-    }
-    d.droppedIndexes.clear();
+    if (auto s = d.rebuildIndexes(); !s) return s.error();
     if (d.pausedComments) {
         if (auto s = resumeCommentIndex(*d.db, *d.pausedComments); !s) return s.error();
         d.pausedComments.reset();

@@ -202,7 +202,50 @@ CREATE INDEX survey_responses_comments ON survey_responses(answered_at, id, kind
   WHERE comment <> '';
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kV1, kV2, kV3, kV4};
+// Version 5: the external ids of orders and interactions are unique through a named
+// index instead of a UNIQUE constraint. A constraint's index cannot be dropped; a named
+// one can, so an import into an empty table builds it once at the end (one sort) instead
+// of inserting a million random keys into a B-tree row by row, and finds duplicates within
+// the file then (store/import.cpp). SQLite cannot drop a constraint, so each table is
+// rebuilt as its documentation describes: new table, copy, drop, rename, indexes again.
+// Neither table is a foreign key's parent or has triggers, so nothing else changes.
+// (customers keep their constraint: every other table refers to them, and rebuilding
+// them would cascade; survey_responses keep theirs for the comment index's triggers.)
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE orders_v5 (
+  id          INTEGER PRIMARY KEY,
+  external_id TEXT NOT NULL,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  ordered_at  TEXT NOT NULL,
+  amount      REAL NOT NULL CHECK (amount >= 0),
+  cost        REAL, quantity INTEGER, category TEXT,
+  returned    INTEGER NOT NULL DEFAULT 0 CHECK (returned IN (0, 1))
+);
+INSERT INTO orders_v5 SELECT id, external_id, customer_id, ordered_at, amount, cost, quantity, category, returned FROM orders;
+DROP TABLE orders;
+ALTER TABLE orders_v5 RENAME TO orders;
+CREATE UNIQUE INDEX orders_external_id ON orders(external_id);
+CREATE INDEX orders_customer ON orders(customer_id, ordered_at);
+CREATE TABLE interactions_v5 (
+  id           INTEGER PRIMARY KEY,
+  external_id  TEXT NOT NULL,
+  customer_id  INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  occurred_at  TEXT NOT NULL,
+  channel      TEXT CHECK (channel IN ('email','phone','chat','meeting','ticket','social')),
+  topic TEXT, outcome TEXT,
+  resolved     INTEGER CHECK (resolved IN (0, 1)),
+  duration_min REAL,
+  complaint    INTEGER NOT NULL DEFAULT 0 CHECK (complaint IN (0, 1))
+);
+INSERT INTO interactions_v5 SELECT id, external_id, customer_id, occurred_at, channel, topic, outcome, resolved, duration_min, complaint
+  FROM interactions;
+DROP TABLE interactions;
+ALTER TABLE interactions_v5 RENAME TO interactions;
+CREATE UNIQUE INDEX interactions_external_id ON interactions(external_id);
+CREATE INDEX interactions_customer ON interactions(customer_id, occurred_at);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kV1, kV2, kV3, kV4, kV5};
 
 }  // namespace
 

@@ -151,6 +151,53 @@ TEST_CASE("every validation rule rejects the row and reports row, column, value 
     CHECK(out.find("row,column,value,reason\r\n3,ordered_at,2024-02-30,not a date (expected YYYY-MM-DD)\r\n") == 0);
 }
 
+TEST_CASE("ids repeated within a file are reported whether the table was empty (checked at the end) or not (row by row)") {
+    Store store = freshStore();
+    Db& db = store.db();
+    // Into an empty table the unique index is built once at the end; the later copies of an
+    // id go, in file order, with the first kept; the index is back afterwards.
+    const std::string first =
+        "interaction_id,customer_id,occurred_at,channel\n"
+        "I1,C1,2024-01-05,email\n"      // 2
+        "I2,C1,2024-01-06,phone\n"      // 3
+        "I1,C2,2024-01-07,chat\n"       // 4 duplicate of line 2
+        "I3,C2,2024-01-08,bad\n"        // 5 not a channel
+        "I2,C3,2024-01-09,email\n"      // 6 duplicate of line 3
+        "I1,C3,2024-01-10,email\n"      // 7 duplicate of line 2
+        "I4,C3,2024-01-11,ticket\n";    // 8
+    auto r = mustImport(db, first, Entity::Interactions);
+    CHECK(r.inserted == 3);
+    REQUIRE(r.rejected.size() == 4);
+    CHECK(describe(r.rejected[0]) == "4|interaction_id|I1|duplicate id in this file");
+    CHECK(describe(r.rejected[1]) == "5|channel|bad|must be one of email,phone,chat,meeting,ticket,social");
+    CHECK(describe(r.rejected[2]) == "6|interaction_id|I2|duplicate id in this file");
+    CHECK(describe(r.rejected[3]) == "7|interaction_id|I1|duplicate id in this file");
+    CHECK(text(db, "SELECT group_concat(external_id || ':' || occurred_at, ' ') FROM (SELECT * FROM interactions ORDER BY id)") ==
+          "I1:2024-01-05 I2:2024-01-06 I4:2024-01-11");
+    CHECK(count(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('interactions_external_id', 'interactions_customer')") == 2);
+    CHECK(count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'rapport_import_keys'") == 0);
+    // The customers the repeated rows named were created, as a row-by-row check does.
+    CHECK(r.customersCreated == 3);
+    // Into a table with rows, the index is live: a repeat within the file and a clash with
+    // an existing id are told apart.
+    ImportOptions createOnly;
+    createOnly.mode = ImportMode::CreateOnly;
+    r = mustImport(db, "interaction_id,customer_id,occurred_at\nI5,C1,2024-02-01\nI5,C1,2024-02-02\nI4,C1,2024-02-03\n",
+                   Entity::Interactions, createOnly);
+    CHECK(r.inserted == 1);
+    REQUIRE(r.rejected.size() == 2);
+    CHECK(describe(r.rejected[0]) == "3|interaction_id|I5|duplicate id in this file");
+    CHECK(describe(r.rejected[1]) == "4|interaction_id|I4|already exists (create only)");
+    // Undo takes back what the first import created, leaving no row and no duplicate.
+    REQUIRE(undoLastImport(db));
+    REQUIRE(undoLastImport(db));
+    CHECK(count(db, "SELECT count(*) FROM interactions") == 0);
+    // A database cannot hold two orders with one id, whichever way they come.
+    REQUIRE(db.exec("INSERT INTO customers (id, external_id) VALUES (100, 'X')"));
+    REQUIRE(db.exec("INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('O1', 100, '2024-01-01', 1)"));
+    CHECK_FALSE(db.exec("INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('O1', 100, '2024-01-02', 2)"));
+}
+
 TEST_CASE("unknown customers are created when asked (the default), and the choice is honoured") {
     Store store = freshStore();
     Db& db = store.db();

@@ -105,9 +105,9 @@ TEST_CASE("a version 1 database migrates to the current version with its data in
 }  // TEST_SUITE
 
 TEST_SUITE("store") {
-TEST_CASE("databases at versions 0 to 3 all migrate to version 4 with their data intact") {
-    CHECK(currentSchemaVersion() == 4);
-    for (int from = 0; from <= 3; ++from) {
+TEST_CASE("databases at versions 0 to 4 all migrate to version 5 with their data intact") {
+    CHECK(currentSchemaVersion() == 5);
+    for (int from = 0; from <= 4; ++from) {
         CAPTURE(from);
         auto db = Db::open(":memory:");
         REQUIRE(db);
@@ -122,11 +122,15 @@ TEST_CASE("databases at versions 0 to 3 all migrate to version 4 with their data
                              "INSERT INTO segment_members VALUES (1, 1);"
                              "INSERT INTO survey_responses (id, external_id, customer_id, answered_at, kind, score, comment) VALUES"
                              " (1, 'r1', 1, '2024-01-01', 'nps', 9, 'Très bon café'), (2, 'r2', 1, '2024-01-02', 'csat', 4, NULL),"
-                             " (3, 'r3', 1, '2024-01-03', 'nps', 3, '服务很差')"));
+                             " (3, 'r3', 1, '2024-01-03', 'nps', 3, '服务很差');"
+                             "INSERT INTO orders (id, external_id, customer_id, ordered_at, amount, category) VALUES"
+                             " (5, 'o5', 1, '2024-01-04', 12.5, 'Books'), (9, 'o9', 1, '2024-01-05', 3, NULL);"
+                             "INSERT INTO interactions (id, external_id, customer_id, occurred_at, channel, complaint) VALUES"
+                             " (4, 'i4', 1, '2024-01-06', 'phone', 1)"));
         }
         if (from >= 2) REQUIRE(db->exec("INSERT INTO import_mappings VALUES ('a,b', 'customers', '{}', '2024-01-01')"));
         REQUIRE(migrate(*db));
-        CHECK(db->queryInt("PRAGMA user_version").value() == 4);
+        CHECK(db->queryInt("PRAGMA user_version").value() == 5);
         CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE name IN ('undo_rows', 'import_mappings', 'model_run_arrays',"
                            " 'model_runs_kind', 'comment_words', 'comment_cjk', 'survey_responses_comments')").value() == 7);
         CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'survey_responses'").value() == 3);
@@ -142,6 +146,23 @@ TEST_CASE("databases at versions 0 to 3 all migrate to version 4 with their data
             CHECK(db->queryInt("SELECT count(*) FROM comment_cjk WHERE comment_cjk MATCH 'kind : (nps OR csat OR ces)'").value() == 1);
         }
         if (from >= 2) CHECK(db->queryInt("SELECT count(*) FROM import_mappings").value() == 1);
+        // v5: orders and interactions keep their rows and ids; their external ids are unique
+        // through named indexes, and their foreign keys still cascade.
+        CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN"
+                           " ('orders_external_id', 'orders_customer', 'interactions_external_id', 'interactions_customer')").value() == 4);
+        CHECK(db->queryInt("SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v5'").value() == 0);
+        if (from >= 1) {
+            CHECK(db->queryInt("SELECT count(*) FROM orders WHERE customer_id = 1 AND (id = 5 AND external_id = 'o5' AND amount = 12.5"
+                               " AND category = 'Books' AND ordered_at = '2024-01-04' OR id = 9 AND external_id = 'o9' AND amount = 3"
+                               " AND category IS NULL AND returned = 0)").value() == 2);
+            CHECK(db->queryInt("SELECT id FROM interactions WHERE external_id = 'i4' AND complaint = 1 AND channel = 'phone'").value() == 4);
+            CHECK_FALSE(db->exec("INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('o5', 1, '2024-02-01', 1)"));
+            CHECK_FALSE(db->exec("INSERT INTO interactions (external_id, customer_id, occurred_at) VALUES ('i4', 1, '2024-02-01')"));
+            CHECK_FALSE(db->exec("INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('o6', 1, '2024-02-01', -1)"));
+            REQUIRE(db->exec("PRAGMA foreign_keys = ON; DELETE FROM customers WHERE id = 1"));
+            CHECK(db->queryInt("SELECT count(*) FROM orders").value() == 0);
+            CHECK(db->queryInt("SELECT count(*) FROM interactions").value() == 0);
+        }
         // The new table works, and goes with its run.
         REQUIRE(db->exec("INSERT INTO model_runs (id, kind, created_at) VALUES (8, 'kmeans', '2024-01-02');"
                          "INSERT INTO model_run_arrays VALUES (8, 'labels', 'int32', x'01000000')"));
