@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace rapport::core {
 
@@ -46,38 +47,46 @@ char detectCsvDelimiter(std::string_view sample) {
 
 CsvReader::CsvReader(std::string_view data, char delimiter) : data_(data), delimiter_(delimiter) {
     pos_ = utf8BomLength(data_);
+    for (const unsigned char c : {static_cast<unsigned char>(delimiter), static_cast<unsigned char>('\n'),
+                                  static_cast<unsigned char>('\r')})
+        stops_[c] = true;
 }
 
-bool CsvReader::next(std::vector<std::string>& fields) {
+bool CsvReader::next(std::vector<std::string_view>& fields) {
     if (pos_ >= data_.size()) return false;
     flags_ = CsvFlag_None;
     recordLine_ = line_;
-    size_t count = 0;
-    auto field = [&]() -> std::string& {
-        if (count == fields.size()) fields.emplace_back();
-        std::string& f = fields[count++];
-        f.clear();
-        return f;
-    };
-
+    fields.clear();
+    // Fields that are not a plain slice of the data (a quote inside a quoted field, text
+    // after the closing quote) are unescaped into scratch_; their views are made once the
+    // record is read, since scratch_ may move while it grows.
+    scratch_.clear();
+    unescaped_.clear();
+    const char* data = data_.data();
     const size_t n = data_.size();
     for (;;) {
-        std::string& out = field();
-        if (pos_ < n && data_[pos_] == '"') {
+        if (pos_ < n && data[pos_] == '"') {
             // Quoted field: "" is a quote; delimiters and line breaks are text.
             ++pos_;
-            bool closed = false;
+            const size_t begin = pos_;
+            bool closed = false, escaped = false;
+            size_t scratchBegin = 0;
             while (pos_ < n) {
                 const size_t quote = data_.find('"', pos_);
                 const size_t end = quote == std::string_view::npos ? n : quote;
                 for (size_t i = pos_; i < end; ++i) {  // count line breaks inside the field
-                    if (data_[i] == '\n' || (data_[i] == '\r' && (i + 1 >= n || data_[i + 1] != '\n'))) ++line_;
+                    if (data[i] == '\n' || (data[i] == '\r' && (i + 1 >= n || data[i + 1] != '\n'))) ++line_;
                 }
-                out.append(data_.data() + pos_, end - pos_);
+                if (escaped) scratch_.append(data + pos_, end - pos_);
                 pos_ = end;
                 if (quote == std::string_view::npos) break;
-                if (pos_ + 1 < n && data_[pos_ + 1] == '"') {
-                    out.push_back('"');
+                if (pos_ + 1 < n && data[pos_ + 1] == '"') {
+                    if (!escaped) {  // the first doubled quote: from here on the field is copied
+                        escaped = true;
+                        scratchBegin = scratch_.size();
+                        scratch_.append(data + begin, pos_ - begin);
+                    }
+                    scratch_.push_back('"');
                     pos_ += 2;
                     continue;
                 }
@@ -85,38 +94,54 @@ bool CsvReader::next(std::vector<std::string>& fields) {
                 closed = true;
                 break;
             }
+            const size_t contentEnd = closed ? pos_ - 1 : pos_;
             if (!closed) {
                 flags_ |= CsvFlag_UnterminatedQuote;
-                fields.resize(count);
-                return true;
+                if (escaped) unescaped_.push_back({fields.size(), scratchBegin, scratch_.size() - scratchBegin});
+                fields.emplace_back(data + begin, contentEnd - begin);
+                break;
             }
             // Anything between the closing quote and the next delimiter or line end.
             size_t end = pos_;
-            while (end < n && data_[end] != delimiter_ && data_[end] != '\n' && data_[end] != '\r') ++end;
+            while (end < n && !stops_[static_cast<unsigned char>(data[end])]) ++end;
             if (end > pos_) {
                 flags_ |= CsvFlag_TextAfterClosingQuote;
-                out.append(data_.data() + pos_, end - pos_);
+                if (!escaped) {
+                    escaped = true;
+                    scratchBegin = scratch_.size();
+                    scratch_.append(data + begin, contentEnd - begin);
+                }
+                scratch_.append(data + pos_, end - pos_);
                 pos_ = end;
             }
+            if (escaped) unescaped_.push_back({fields.size(), scratchBegin, scratch_.size() - scratchBegin});
+            fields.emplace_back(data + begin, contentEnd - begin);
         } else {
             size_t end = pos_;
-            while (end < n && data_[end] != delimiter_ && data_[end] != '\n' && data_[end] != '\r') ++end;
-            out.append(data_.data() + pos_, end - pos_);
+            while (end < n && !stops_[static_cast<unsigned char>(data[end])]) ++end;
+            fields.emplace_back(data + pos_, end - pos_);
             pos_ = end;
         }
         // After a field: a delimiter, a line end, or the end of the data.
         if (pos_ >= n) break;
-        const char c = data_[pos_];
+        const char c = data[pos_];
         if (c == delimiter_) {
             ++pos_;
             continue;
         }
         ++pos_;  // '\n' or '\r'
-        if (c == '\r' && pos_ < n && data_[pos_] == '\n') ++pos_;
+        if (c == '\r' && pos_ < n && data[pos_] == '\n') ++pos_;
         ++line_;
         break;
     }
-    fields.resize(count);
+    for (const Unescaped& u : unescaped_) fields[u.field] = std::string_view(scratch_).substr(u.offset, u.length);
+    return true;
+}
+
+bool CsvReader::next(std::vector<std::string>& fields) {
+    if (!next(views_)) return false;
+    fields.resize(views_.size());
+    for (size_t i = 0; i < views_.size(); ++i) fields[i].assign(views_[i]);
     return true;
 }
 
@@ -155,7 +180,14 @@ std::string toValidUtf8(std::string_view text) {
 }
 
 bool isValidUtf8(std::string_view text) {
-    for (size_t i = 0; i < text.size();) {
+    // ASCII (most cells) eight bytes at a time, then byte by byte from the first non-ASCII.
+    size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, text.data() + i, 8);
+        if ((word & 0x8080808080808080ull) != 0) break;
+    }
+    while (i < text.size()) {
         const size_t len = utf8SequenceLength(text, i);
         if (len == 0) return false;
         i += len;

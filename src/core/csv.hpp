@@ -8,6 +8,7 @@
 // No input, however malformed, makes the reader fail, loop or read out of bounds.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -34,8 +35,11 @@ public:
     // `data` must outlive the reader. A leading UTF-8 BOM is skipped.
     explicit CsvReader(std::string_view data, char delimiter = ',');
 
-    // Reads the next record into `fields` (reusing its strings' storage). Returns false
-    // at the end of the data. A blank line is a record with one empty field.
+    // Reads the next record into `fields`. Returns false at the end of the data. A blank
+    // line is a record with one empty field. The views point into the data or, for a
+    // field with an escaped quote, into the reader: valid until the next call.
+    bool next(std::vector<std::string_view>& fields);
+    // The same, copied into `fields` (reusing their strings' storage).
     bool next(std::vector<std::string>& fields);
 
     // 1-based line number on which the last record started (counts LF, CRLF and CR).
@@ -53,6 +57,11 @@ private:
     int64_t line_ = 1;
     int64_t recordLine_ = 0;
     unsigned flags_ = CsvFlag_None;
+    std::array<bool, 256> stops_{};  // the delimiter, CR and LF: where an unquoted field ends
+    struct Unescaped { size_t field, offset, length; };
+    std::string scratch_;                 // fields that are not a slice of the data
+    std::vector<Unescaped> unescaped_;
+    std::vector<std::string_view> views_;  // for the copying next()
 };
 
 // True if `text` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).

@@ -7,11 +7,11 @@
 #include "store/import.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "core/csv.hpp"
 #include "core/json_writer.hpp"
+#include "core/string_ids.hpp"
 #include "core/text_format.hpp"
 #include "store/comments.hpp"
 
@@ -26,9 +26,13 @@ constexpr size_t kMaxReportedValue = 200;
 
 // ---- 1. Cells ----------------------------------------------------------------------------
 
+// One converted cell. Text is a view: into the file (through the row being imported)
+// when the cell is used as it is, into `storage` when it was rewritten (a date in ISO
+// form, a choice in lower case). So a Value is never copied once it holds a cell.
 struct Value {
     enum Kind { Null, Text, Int, Real } kind = Null;
-    std::string text;
+    std::string_view text;
+    std::string storage;
     int64_t i = 0;
     double d = 0;
 };
@@ -58,7 +62,7 @@ std::string convertCell(const FieldSpec& f, std::string_view raw, const Parsing&
         case FieldType::CampaignRef:
         case FieldType::Text:
             out.kind = Value::Text;
-            out.text.assign(t);
+            out.text = t;
             return {};
         case FieldType::Integer: {
             const auto v = core::parseInteger(t);
@@ -78,11 +82,25 @@ std::string convertCell(const FieldSpec& f, std::string_view raw, const Parsing&
         }
         case FieldType::DateTime:
         case FieldType::Date: {
-            const auto v = core::parseDateTime(t, p.dateOrder);
-            if (!v) return expectedDate(p.dateOrder);
+            // Most files write dates as stored (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS): those are
+            // checked and kept as they are, the rest read and written in ISO form.
             out.kind = Value::Text;
+            if (t.size() == 10 && core::parseIsoDate(t)) {
+                out.text = t;
+                return {};
+            }
+            if (t.size() == 19 && t[10] == 'T' && core::parseIsoTimestamp(t)) {
+                out.text = f.type == FieldType::DateTime ? t : t.substr(0, 10);
+                return {};
+            }
+            const auto v = core::parseDateTime(t, p.dateOrder);
+            if (!v) {
+                out.kind = Value::Null;
+                return expectedDate(p.dateOrder);
+            }
             const bool hasTime = t.find(':') != std::string_view::npos;
-            out.text = f.type == FieldType::DateTime && hasTime ? core::formatIsoTimestamp(*v) : core::formatIsoDateOf(*v);
+            out.storage = f.type == FieldType::DateTime && hasTime ? core::formatIsoTimestamp(*v) : core::formatIsoDateOf(*v);
+            out.text = out.storage;
             return {};
         }
         case FieldType::Flag: {
@@ -93,7 +111,8 @@ std::string convertCell(const FieldSpec& f, std::string_view raw, const Parsing&
             return {};
         }
         case FieldType::Choice: {
-            std::string lower;
+            std::string& lower = out.storage;
+            lower.clear();
             for (const char c : t) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
             std::string_view choices = f.choices;
             while (!choices.empty()) {
@@ -117,7 +136,7 @@ std::string convertCell(const FieldSpec& f, std::string_view raw, const Parsing&
 void bindValue(Stmt& stmt, int index, const Value& v) {
     switch (v.kind) {
         case Value::Null: stmt.bindNull(index); break;
-        case Value::Text: stmt.bindStatic(index, std::string_view(v.text)); break;  // v outlives the step
+        case Value::Text: stmt.bindStatic(index, v.text); break;  // the row and v outlive the step
         case Value::Int: stmt.bind(index, v.i); break;
         case Value::Real: stmt.bind(index, v.d); break;
     }
@@ -348,7 +367,7 @@ struct Importer::Impl {
     Writer writer;
     ImportReport report;
     size_t notListed = 0;
-    std::unordered_map<std::string, int64_t> customers, campaigns;  // external id -> id
+    core::StringIds customers, campaigns;  // external id -> id
     std::unordered_set<std::string> seenEmails;   // matching on email: the emails seen
     std::unordered_set<int64_t> seenExisting;     // rows that existed before and were matched
     // Created rows are not logged one by one: they are the rowids past these marks
@@ -370,7 +389,7 @@ struct Importer::Impl {
     // finish(), also inside the transaction (through its triggers, a million answers
     // take ~18 s natively instead of ~6 s).
     std::optional<PausedCommentIndex> pausedComments;
-    std::vector<std::string> row;
+    std::vector<std::string_view> row;  // the record being imported (views into the file)
     std::vector<Value> values;
     bool done = false;
 
@@ -379,7 +398,7 @@ struct Importer::Impl {
         report.rejected.push_back({line, column >= 0 ? core::toValidUtf8(shape.header[static_cast<size_t>(column)]) : std::string(),
                                    reportValue(value), std::move(reason)});
     }
-    core::Status loadIds(const char* sql, std::unordered_map<std::string, int64_t>& out);
+    core::Status loadIds(const char* sql, core::StringIds& out);
     core::Status processRow();
     core::Status rebuildIndexes();
     core::Status dropDuplicateKeys();
@@ -391,10 +410,10 @@ struct Importer::Impl {
     }
 };
 
-core::Status Importer::Impl::loadIds(const char* sql, std::unordered_map<std::string, int64_t>& out) {
+core::Status Importer::Impl::loadIds(const char* sql, core::StringIds& out) {
     auto stmt = Stmt::prepare(*db, sql);
     if (!stmt) return stmt.error();
-    while (stmt->step()) out.emplace(stmt->columnText(0), stmt->columnInt(1));
+    while (stmt->step()) out.insert(stmt->columnText(0), stmt->columnInt(1));
     return stmt->status();
 }
 
@@ -445,7 +464,7 @@ core::Status Importer::Impl::processRow() {
     // not be unique), so the keys seen are kept. Ids are checked below, through the
     // table itself, which is cheaper than a set of every key of a large file.
     const bool emailKeyed = options.matchOn == MatchOn::Email && writer.emailField >= 0;
-    if (emailKeyed && !seenEmails.insert(values[static_cast<size_t>(writer.emailField)].text).second) {
+    if (emailKeyed && !seenEmails.emplace(values[static_cast<size_t>(writer.emailField)].text).second) {
         reject(line, columnOfField(writer.emailField), values[static_cast<size_t>(writer.emailField)].text, "duplicate id in this file");
         return {};
     }
@@ -459,17 +478,17 @@ core::Status Importer::Impl::processRow() {
     if (writer.campaignField >= 0) {
         const Value& v = values[static_cast<size_t>(writer.campaignField)];
         const auto campaign = campaigns.find(v.text);
-        if (campaign == campaigns.end()) {
+        if (!campaign) {
             reject(line, columnOfField(writer.campaignField), v.text, "unknown campaign");
             return {};
         }
         campaignRef.kind = Value::Int;
-        campaignRef.i = campaign->second;
+        campaignRef.i = *campaign;
     }
     if (writer.customerField >= 0) {
         const Value& v = values[static_cast<size_t>(writer.customerField)];
         auto customer = customers.find(v.text);
-        if (customer == customers.end()) {
+        if (!customer) {
             if (options.unknownCustomers == UnknownCustomers::Reject) {
                 reject(line, columnOfField(writer.customerField), v.text, "unknown customer");
                 return {};
@@ -477,11 +496,12 @@ core::Status Importer::Impl::processRow() {
             writer.createCustomer.reset();
             writer.createCustomer.bind(1, std::string_view(v.text));
             if (auto s = writer.createCustomer.run(); !s) return s;
-            customer = customers.emplace(v.text, db->lastInsertRowId()).first;
+            customer = db->lastInsertRowId();
+            customers.insert(v.text, *customer);
             ++report.customersCreated;
         }
         customerRef.kind = Value::Int;
-        customerRef.i = customer->second;
+        customerRef.i = *customer;
     }
 
     // Existing record?

@@ -22,6 +22,37 @@ Rows readAll(std::string_view data, char delimiter = ',') {
 
 TEST_SUITE("core") {
 
+TEST_CASE("CSV: views point into the data, or into the reader for unescaped fields, and agree with the copies") {
+    // Several fields of one record need unescaping (the reader's buffer grows between
+    // them), one has text after its closing quote, and one quote is left open.
+    const std::string data = "a,\"b \"\"1\"\"\",\"plain, quoted\",\"x\"\"" + std::string(300, 'y') +
+                             "\",\"q\"tail,\"\"\"\"\n"
+                             "\"open \"\"end";
+    CsvReader reader(data);
+    std::vector<std::string_view> views;
+    REQUIRE(reader.next(views));
+    REQUIRE(views.size() == 6);
+    CHECK(views[0] == "a");
+    CHECK(views[1] == "b \"1\"");
+    CHECK(views[2] == "plain, quoted");
+    CHECK(views[3] == "x\"" + std::string(300, 'y'));
+    CHECK(views[4] == "qtail");
+    CHECK((reader.flags() & CsvFlag_TextAfterClosingQuote) != 0);
+    CHECK(views[5] == "\"");
+    // Plain and simply quoted fields are slices of the data itself: no copy.
+    CHECK(views[0].data() == data.data());
+    CHECK(views[2].data() == data.data() + data.find("plain"));
+    REQUIRE(reader.next(views));
+    REQUIRE(views.size() == 1);
+    CHECK(views[0] == "open \"end");
+    CHECK((reader.flags() & CsvFlag_UnterminatedQuote) != 0);
+    CHECK_FALSE(reader.next(views));
+    const Rows copies = readAll(data);
+    REQUIRE(copies.size() == 2);
+    CHECK(copies[0] == std::vector<std::string>{"a", "b \"1\"", "plain, quoted", "x\"" + std::string(300, 'y'), "qtail", "\""});
+    CHECK(copies[1] == std::vector<std::string>{"open \"end"});
+}
+
 TEST_CASE("CSV: plain records with LF, CRLF and lone CR line ends") {
     const Rows expected = {{"id", "name"}, {"1", "Ada"}, {"2", "Grace"}};
     CHECK(readAll("id,name\n1,Ada\n2,Grace\n") == expected);
@@ -140,6 +171,18 @@ TEST_CASE("UTF-8 validation") {
     CHECK_FALSE(isValidUtf8("\xF4\x90\x80\x80"));     // above U+10FFFF
     CHECK_FALSE(isValidUtf8("\xFF"));
     CHECK_FALSE(isValidUtf8("ok\xE2\x82"));           // truncated at the end
+    // ASCII is checked eight bytes at a time: a bad or good sequence at every position
+    // around those words (and a sequence split across two of them) is judged the same.
+    for (size_t at = 0; at < 20; ++at) {
+        for (const std::string_view bytes : {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC3", "\x80", "\xED\xA0\x80"}) {
+            std::string text(at, 'a');
+            text += bytes;
+            text += std::string(at % 9, 'b');
+            CAPTURE(at);
+            CHECK(isValidUtf8(text) == (toValidUtf8(text) == text));
+            CHECK(isValidUtf8(text) == (bytes.size() > 1 && bytes != "\xED\xA0\x80"));
+        }
+    }
 }
 
 }  // TEST_SUITE
