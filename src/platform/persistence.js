@@ -26,7 +26,14 @@ var RapportStorage = (function () {
     persisted: false, usage: -1, quota: -1,
     lostWriter: false,    // another tab took over
     db: null, queue: [], busy: false, releaseLock: null, channel: null,
+    copying: [],          // saves whose chunks are still being copied out of the wasm heap
+    copyChannel: null,
   };
+  // A save up to this size is copied at once; a larger one (an import, say) in slices of
+  // COPY_SLICE_BYTES between other work, so the work that committed reports back at once
+  // and the page keeps drawing. C++ asks for the rest at once (copyNow) before it changes
+  // a chunk, so the copy is always of the committed state.
+  var COPY_AT_ONCE_BYTES = 4 << 20, COPY_SLICE_BYTES = 4 << 20;
 
   function requestWriterLock() {
     if (!navigator.locks || !navigator.locks.request) return Promise.resolve(true);
@@ -95,6 +102,7 @@ var RapportStorage = (function () {
       s.message = 'Another tab took over editing. Reload this tab to see its changes.';
       // Let queued saves finish first, then give up the lock.
       var release = function () { if (s.releaseLock) { s.releaseLock(); s.releaseLock = null; } };
+      copyNow();
       if (s.busy || s.queue.length) setTimeout(function wait() { (s.busy || s.queue.length) ? setTimeout(wait, 50) : release(); }, 50);
       else release();
     };
@@ -161,10 +169,50 @@ var RapportStorage = (function () {
     tx.onabort = function () { s.busy = false; failQueue(job, tx.error || new Error('aborted')); };
   }
 
+  // Copies up to `budget` bytes of the oldest saves still in the heap; a save copied
+  // whole goes to the queue. Returns true when nothing is left to copy.
+  function copySome(budget) {
+    while (s.copying.length && budget > 0) {
+      var job = s.copying[0];
+      while (job.buffers.length < job.pointers.length && budget > 0) {
+        var ptr = job.pointers[job.buffers.length];
+        job.buffers.push(HEAPU8.slice(ptr, ptr + job.chunkSize).buffer);
+        budget -= job.chunkSize;
+      }
+      if (job.buffers.length < job.pointers.length) break;
+      s.copying.shift();
+      job.pointers = null;
+      s.queue.push(job);
+      // IndexedDB copies every value again when it is put: after this turn, so the work
+      // that committed (an import, say) reports back before the storing starts.
+      setTimeout(pump, 0);
+    }
+    return s.copying.length === 0;
+  }
+
+  function copyNow() { copySome(Infinity); }
+
+  function copyLater() {
+    if (!s.copyChannel) {
+      s.copyChannel = new MessageChannel();
+      s.copyChannel.port1.onmessage = function () {
+        if (!s.copying.length) return;
+        if (copySome(COPY_SLICE_BYTES)) Module.ccall('rapport_save_copied', null, [], []);
+        else s.copyChannel.port2.postMessage(0);
+      };
+    }
+    s.copyChannel.port2.postMessage(0);
+  }
+
   function failQueue(job, error) {
     var message = describe(error);
-    var failed = [job].concat(s.queue);
+    // Saves still being copied are behind this one: they fail too, or the saved copy
+    // would hold a later commit without this one's changes.
+    var wasCopying = s.copying.length > 0;
+    var failed = [job].concat(s.queue, s.copying);
     s.queue = [];
+    s.copying = [];
+    if (wasCopying) Module.ccall('rapport_save_copied', null, [], []);
     failed.forEach(function (j) { notify(j.sequence, false, message); });
   }
 
@@ -172,19 +220,23 @@ var RapportStorage = (function () {
     state: s,
     open: open,
     refreshEstimate: refreshEstimate,
-    // Called from C++ with pointers into the wasm heap: copy now, write later.
+    // Called from C++ with pointers into the wasm heap. Returns 1 when chunks are still
+    // read in place after this returns (C++ then calls copyNow before changing one).
     save: function (sequence, chunkSize, fileSize, count, indexPtr, dataPtrs) {
-      var job = { sequence: sequence, chunkSize: chunkSize, fileSize: fileSize, indexes: [], buffers: [] };
+      var job = { sequence: sequence, chunkSize: chunkSize, fileSize: fileSize, indexes: [], pointers: [], buffers: [] };
       for (var i = 0; i < count; ++i) {
-        var ptr = HEAPU32[(dataPtrs >> 2) + i];
         job.indexes.push(HEAPU32[(indexPtr >> 2) + i]);
-        job.buffers.push(HEAPU8.slice(ptr, ptr + chunkSize).buffer);
+        job.pointers.push(HEAPU32[(dataPtrs >> 2) + i]);
       }
-      s.queue.push(job);
-      // IndexedDB copies every value again when it is put: after this turn, so the work
-      // that committed (an import, say) reports back before the storing starts.
-      setTimeout(pump, 0);
+      s.copying.push(job);
+      if (count * chunkSize <= COPY_AT_ONCE_BYTES && s.copying.length === 1) {
+        copyNow();
+        return 0;
+      }
+      copyLater();
+      return 1;
     },
+    copyNow: copyNow,
     takeLoaded: function (index, ptr) {
       var buffer = s.loaded && s.loaded.get(index);
       if (!buffer) return 0;

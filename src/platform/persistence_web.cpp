@@ -40,10 +40,11 @@ EM_JS(int, js_storage_take_loaded, (uint32_t index, uint8_t* ptr), { return Modu
 EM_JS(void, js_storage_drop_loaded, (), { Module.rapportStorage.dropLoaded(); });
 EM_JS(void, js_storage_refresh_estimate, (), { Module.rapportStorage.refreshEstimate(); });
 EM_JS(void, js_storage_take_over, (), { Module.rapportStorage.takeOver(); });
-EM_JS(void, js_storage_save, (double sequence, uint32_t chunkSize, double fileSize, uint32_t count,
-                              const uint32_t* indexes, const uint8_t* const* data), {
-    Module.rapportStorage.save(sequence, chunkSize, fileSize, count, indexes, data);
+EM_JS(int, js_storage_save, (double sequence, uint32_t chunkSize, double fileSize, uint32_t count,
+                             const uint32_t* indexes, const uint8_t* const* data), {
+    return Module.rapportStorage.save(sequence, chunkSize, fileSize, count, indexes, data);
 });
+EM_JS(void, js_storage_copy_now, (), { Module.rapportStorage.copyNow(); });
 
 std::string storageMessage() {
     char* raw = js_storage_message();
@@ -56,11 +57,18 @@ class IndexedDbBackend : public store::PersistenceBackend {
 public:
     struct Pending { double startedMs; double bytes; };
     std::map<uint64_t, Pending> pending;  // for the save time reported in state()
+    bool holding = false;  // persistence.js still copies chunks in place
 
     void save(const store::SaveRequest& r) override {
         pending[r.sequence] = {emscripten_get_now(), static_cast<double>(r.chunks.size()) * r.chunkSize};
-        js_storage_save(static_cast<double>(r.sequence), r.chunkSize, static_cast<double>(r.fileSize),
-                        static_cast<uint32_t>(r.chunks.size()), r.chunks.data(), r.data.data());
+        // The pointers stay valid: the vectors in `r` are not, but JS copies the lists now.
+        holding = js_storage_save(static_cast<double>(r.sequence), r.chunkSize, static_cast<double>(r.fileSize),
+                                  static_cast<uint32_t>(r.chunks.size()), r.chunks.data(), r.data.data()) != 0;
+    }
+    bool holdsData() const override { return holding; }
+    void copyHeldData() override {
+        js_storage_copy_now();
+        holding = false;
     }
 };
 
@@ -160,6 +168,9 @@ void updatePersistentStorage(app::AppState& app) {
 }
 
 }  // namespace rapport::platform
+
+// persistence.js has copied every chunk it was reading in place.
+extern "C" EMSCRIPTEN_KEEPALIVE void rapport_save_copied() { rapport::platform::gPersistence.backend.holding = false; }
 
 // IndexedDB's answer for a save (persistence.js).
 extern "C" EMSCRIPTEN_KEEPALIVE void rapport_save_done(double sequence, int ok, const char* message) {

@@ -42,6 +42,7 @@ uint64_t PageStore::read(uint64_t offset, void* out, uint64_t n) const {
 }
 
 void PageStore::write(uint64_t offset, const void* data, uint64_t n) {
+    beforeChange();
     const auto* src = static_cast<const uint8_t*>(data);
     uint64_t done = 0;
     while (done < n) {
@@ -61,6 +62,7 @@ void PageStore::write(uint64_t offset, const void* data, uint64_t n) {
 
 void PageStore::truncate(uint64_t size) {
     if (size == size_) return;
+    beforeChange();
     if (size < size_) {
         const auto keep = static_cast<uint32_t>((size + chunkSize_ - 1) / chunkSize_);
         if (keep < chunks_.size()) chunks_.resize(keep);
@@ -78,6 +80,7 @@ void PageStore::truncate(uint64_t size) {
 uint8_t* PageStore::loadChunk(uint32_t index) { return writableChunk(index); }
 
 void PageStore::setLoadedSize(uint64_t size) {
+    beforeChange();
     size_ = size;
     const auto keep = static_cast<uint32_t>((size + chunkSize_ - 1) / chunkSize_);
     if (keep < chunks_.size()) chunks_.resize(keep);

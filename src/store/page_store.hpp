@@ -27,7 +27,7 @@ struct SaveRequest {
     uint32_t chunkSize = 0;
     uint64_t fileSize = 0;
     std::vector<uint32_t> chunks;               // chunk indexes, ascending
-    std::vector<const uint8_t*> data;           // chunkSize bytes each; valid until the next write
+    std::vector<const uint8_t*> data;           // chunkSize bytes each, read in place (see below)
 };
 
 // A backend applies saves in the order it receives them, each whole or not at all, and
@@ -36,10 +36,15 @@ struct SaveRequest {
 class PersistenceBackend {
 public:
     virtual ~PersistenceBackend() = default;
-    // Starts saving `request` as one atomic unit. It must copy what it needs before
-    // returning. The outcome is reported through PageStore::finishSave, before this
-    // returns (synchronous backends) or later (the browser's).
+    // Starts saving `request` as one atomic unit. The outcome is reported through
+    // PageStore::finishSave, before this returns (synchronous backends) or later (the
+    // browser's). The backend may go on reading the chunks in place after it returns (the
+    // browser copies a large save in slices, so the work that committed is not held up):
+    // while holdsData() says so, the page store calls copyHeldData() before it changes
+    // any chunk, so what is saved is always the committed state.
     virtual void save(const SaveRequest& request) = 0;
+    virtual bool holdsData() const { return false; }
+    virtual void copyHeldData() {}
 };
 
 enum class SaveState { Idle, Saving, Failed };
@@ -83,6 +88,9 @@ public:
 
 private:
     uint8_t* writableChunk(uint32_t index);
+    void beforeChange() {
+        if (backend_ != nullptr && backend_->holdsData()) backend_->copyHeldData();
+    }
 
     uint32_t chunkSize_;
     uint64_t size_ = 0;

@@ -146,3 +146,46 @@ test('without storage (a private window, storage turned off) the app says so and
     await browser.close();
   }
 });
+
+test('a large import is copied out for saving in slices; an edit right after it waits for the copy, and both survive a reload', async () => {
+  const browser = await launch();
+  try {
+    const { page, record, started } = await openPage(browser.context, server.origin + '/');
+    await waitReady(page, started);
+    // 150,000 orders make a save of well over the 4 MB copied at once.
+    const result = await page.evaluate(async () => {
+      const lines = ['order_id,customer_id,ordered_at,amount'];
+      for (let i = 1; i <= 150000; ++i) lines.push(`O${i},C${1 + (i % 3000)},2025-0${1 + (i % 9)}-1${i % 10},${(i % 500) / 4}`);
+      const report = await window.rapport.importCsv('orders', 'orders.csv', new TextEncoder().encode(lines.join('\n')));
+      // At once, in the same task as the import's end: a second write transaction.
+      const edit = await window.rapport.importCsv('customers', 'edit.csv', 'customer_id,name\nC7,Edited at once\n');
+      return { inserted: report.inserted, customers: report.customersCreated, updated: edit.updated,
+               saveState: window.rapport.state().storage.state };
+    });
+    assert.equal(result.inserted, 150000);
+    assert.equal(result.customers, 3000);
+    assert.equal(result.updated, 1);
+    await waitSaved(page);
+    const saved = await state(page);
+    assert.ok(saved.storage.usageBytes > 4000000, `usage ${saved.storage.usageBytes}`);
+
+    await page.reload();
+    await waitReady(page, Date.now());
+    const s = await state(page);
+    assert.equal(s.storage.state, 'saved');
+    assert.equal(s.counts.orders, 150000, 'every order survives the reload');
+    assert.equal(s.counts.customers, 3000);
+    const exported = await page.evaluate(async () => {
+      const text = async (entity) => new TextDecoder().decode(await window.rapport.exportCsv(entity));
+      const customers = await text('customers'), orders = await text('orders');
+      return { edited: /\nC7,Edited at once,/.test(customers), lines: orders.trim().split('\n').length,
+               last: orders.trim().split('\n').pop().trim() };
+    });
+    assert.equal(exported.edited, true, 'the edit made at once survives the reload');
+    assert.equal(exported.lines, 150001);
+    assert.equal(exported.last, 'O150000,C1,2025-07-10,0,,,,0');
+    assert.deepEqual(record.pageErrors, []);
+  } finally {
+    await browser.close();
+  }
+});

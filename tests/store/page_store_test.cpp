@@ -22,7 +22,7 @@ namespace {
 // all, in order. Modes: succeed at once, fail at once, or hold saves until told.
 class FakeBackend : public PersistenceBackend {
 public:
-    enum class Mode { Succeed, Fail, Hold };
+    enum class Mode { Succeed, Fail, Hold, Defer };
     Mode mode = Mode::Succeed;
     PageStore* store = nullptr;
     std::map<uint32_t, std::vector<uint8_t>> chunks;
@@ -32,15 +32,48 @@ public:
     struct Held { uint64_t sequence; uint32_t chunkSize; uint64_t fileSize; std::map<uint32_t, std::vector<uint8_t>> data; };
     std::deque<Held> held;
 
+    // Defer: like Hold, and the chunks are read in place until copyHeldData() (as the
+    // browser copies a large save in slices).
+    struct InPlace { uint64_t sequence; uint32_t chunkSize; uint64_t fileSize; std::vector<uint32_t> chunks; std::vector<const uint8_t*> data; };
+    std::vector<InPlace> inPlace;
+    int forcedCopies = 0;
+
     void save(const SaveRequest& r) override {
+        if (mode == Mode::Defer) {
+            inPlace.push_back({r.sequence, r.chunkSize, r.fileSize, r.chunks, r.data});
+            return;
+        }
         Held h{r.sequence, r.chunkSize, r.fileSize, {}};
         for (size_t i = 0; i < r.chunks.size(); ++i) h.data[r.chunks[i]].assign(r.data[i], r.data[i] + r.chunkSize);
         if (mode == Mode::Hold) { held.push_back(std::move(h)); return; }
         finish(h, mode == Mode::Succeed);
     }
+    bool holdsData() const override { return !inPlace.empty(); }
+    void copyHeldData() override {
+        ++forcedCopies;
+        copyInPlace();
+    }
+    void copyInPlace() {
+        for (const InPlace& p : inPlace) {
+            Held h{p.sequence, p.chunkSize, p.fileSize, {}};
+            for (size_t i = 0; i < p.chunks.size(); ++i) h.data[p.chunks[i]].assign(p.data[i], p.data[i] + p.chunkSize);
+            held.push_back(std::move(h));
+        }
+        inPlace.clear();
+    }
+
+    // Completes the oldest held save.
+    void releaseOne(bool ok) {
+        copyInPlace();
+        REQUIRE_FALSE(held.empty());
+        Held h = std::move(held.front());
+        held.pop_front();
+        finish(h, ok);
+    }
 
     // Completes held saves in order; after a failure, every save queued behind it fails.
     void release(bool ok) {
+        copyInPlace();
         while (!held.empty()) {
             Held h = std::move(held.front());
             held.pop_front();
@@ -170,6 +203,48 @@ TEST_CASE("the cost of a save does not grow with the database") {
     const size_t small = chunksForOneEdit(1000);
     const size_t large = chunksForOneEdit(30000);
     CHECK(large <= small + 1);  // the index may be one level deeper
+}
+
+TEST_CASE("a backend that reads a save's chunks in place is made to copy them before any change, so each save is its commit") {
+    PageStore pages;
+    FakeBackend backend;
+    backend.store = &pages;
+    backend.mode = FakeBackend::Mode::Defer;
+    pages.setBackend(&backend);
+    PagedDb paged(pages);                 // save 1: the new database
+    addCustomers(paged.db(), 0, 2000);    // save 2 (its first write made save 1 copy)
+    CHECK(backend.forcedCopies == 1);
+    CHECK(backend.holdsData());
+    REQUIRE(paged.db().exec("UPDATE customers SET name = 'Changed'"));  // save 3, after save 2 was copied
+    CHECK(backend.forcedCopies == 2);
+    // Deleting most rows and VACUUM shrink the file: the truncation copies first too.
+    REQUIRE(paged.db().exec("DELETE FROM customers WHERE id > 10"));    // save 4
+    REQUIRE(paged.db().exec("VACUUM"));                                  // save 5
+    CHECK(backend.forcedCopies == 4);
+    // Each save, applied in turn, gives exactly its commit's state.
+    backend.releaseOne(true);
+    backend.releaseOne(true);
+    {
+        auto copy = backend.load();
+        PagedDb reopened(*copy, "deferred-2.db");
+        CHECK(integrity(reopened.db()) == "ok");
+        CHECK(count(reopened.db(), "SELECT count(*) FROM customers") == 2000);
+        CHECK(count(reopened.db(), "SELECT count(*) FROM customers WHERE name = 'Changed'") == 0);
+    }
+    backend.releaseOne(true);
+    {
+        auto copy = backend.load();
+        PagedDb reopened(*copy, "deferred-3.db");
+        CHECK(integrity(reopened.db()) == "ok");
+        CHECK(count(reopened.db(), "SELECT count(*) FROM customers WHERE name = 'Changed'") == 2000);
+    }
+    backend.release(true);
+    CHECK(pages.saveState() == SaveState::Idle);
+    auto copy = backend.load();
+    CHECK(copy->size() == pages.size());
+    PagedDb reopened(*copy, "deferred-5.db");
+    CHECK(integrity(reopened.db()) == "ok");
+    CHECK(count(reopened.db(), "SELECT count(*) FROM customers") == 10);
 }
 
 TEST_CASE("a rolled-back transaction saves nothing") {
