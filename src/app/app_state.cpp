@@ -39,7 +39,7 @@ core::Status checkWritable(const AppState& app) {
 
 core::Status clearAllData(AppState& app) {
     if (auto s = checkWritable(app); !s) return s;
-    if (app.runner.active) return core::makeError("Wait for the running task to finish, or cancel it, first.");
+    if (auto s = makeRoomForWork(app); !s) return s;
     auto status = app.store->clearAll();
     refreshCounts(app);
     return status;

@@ -60,7 +60,8 @@ private:
 core::Result<uint64_t> launch(AppState& app, std::shared_ptr<const std::string> bytes, const std::string& fileName,
                               store::Entity entity, store::ImportOptions options) {
     if (auto s = checkWritable(app); !s) return s.error();
-    if (app.runner.active) return core::makeError("Another task is running. Wait for it or cancel it first.");
+    // Before the importer opens its transaction: a view's background read gives way.
+    if (auto s = makeRoomForWork(app); !s) return s.error();
     options.fileName = fileName;
     auto importer = store::Importer::begin(app.store->db(), *bytes, entity, options);
     if (!importer) return importer.error();
@@ -123,7 +124,7 @@ core::Result<uint64_t> startImportJob(AppState& app, std::string fileName, std::
 
 core::Status undoLastImport(AppState& app) {
     if (auto s = checkWritable(app); !s) return s;
-    if (app.runner.active) return core::makeError("Wait for the running task to finish first.");
+    if (auto s = makeRoomForWork(app); !s) return s;
     auto status = store::undoLastImport(app.store->db());
     refreshCounts(app);
     return status;
@@ -156,7 +157,7 @@ void openRestoreFile(AppState& app, std::string fileName, std::string bytes) {
 core::Status confirmRestore(AppState& app) {
     if (!app.pendingRestore) return core::makeError("Choose a backup file first.");
     if (auto s = checkWritable(app); !s) return s;
-    if (app.runner.active) return core::makeError("Wait for the running task to finish first.");
+    if (auto s = makeRoomForWork(app); !s) return s;
     auto status = store::restoreBackup(app.store->db(), app.pendingRestore->bytes);
     app.pendingRestore.reset();
     app.importSession.reset();

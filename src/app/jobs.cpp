@@ -29,7 +29,7 @@ void end(AppState& app, JobRecord record) {
 }
 }  // namespace
 
-core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job) {
+core::Status makeRoomForWork(AppState& app) {
     JobRunner& r = app.runner;
     if (r.active && r.active->givesWay()) {
         r.sliceBegan = Clock::now();
@@ -37,6 +37,12 @@ core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job) {
         end(app, JobRecord{JobState::Cancelled, {}, {}});
     }
     if (r.active) return core::makeError("Another task is running (" + r.active->title() + "). Wait for it or cancel it first.");
+    return {};
+}
+
+core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job) {
+    JobRunner& r = app.runner;
+    if (auto s = makeRoomForWork(app); !s) return s.error();
     r.activeId = r.nextId++;
     r.active = std::move(job);
     r.startedAt = Clock::now();

@@ -62,6 +62,9 @@ struct JobRunner {
 // Starts `job` unless one is running (a running job that gives way is cancelled first);
 // returns its id, or an error for the user.
 core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job);
+// For work the user or a script asks for (a job, or a change made at once): cancels a
+// running job that gives way; an error for the user if another job is running.
+core::Status makeRoomForWork(AppState& app);
 // Runs the active job for up to `budget`; finishes or cancels it as needed.
 void runJobs(AppState& app, Clock::duration budget = std::chrono::milliseconds(10));
 void requestCancel(AppState& app);

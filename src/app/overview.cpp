@@ -87,7 +87,7 @@ const OverviewStats* overviewStats(AppState& app) {
             if (app.segmentation.rfm) (void)startReadingFacts(app);
             else {
                 o.rfmRequestedVersion = app.dataVersion;
-                (void)startRfm(app, store::kNoDay);
+                (void)startRfm(app, store::kNoDay, true);
             }
         }
         return nullptr;
@@ -95,7 +95,7 @@ const OverviewStats* overviewStats(AppState& app) {
     if (rfm == nullptr) {
         if (!app.runner.active && o.rfmRequestedVersion != app.dataVersion) {
             o.rfmRequestedVersion = app.dataVersion;
-            (void)startRfm(app, store::kNoDay);
+            (void)startRfm(app, store::kNoDay, true);
         }
         return nullptr;
     }

@@ -90,8 +90,9 @@ core::Result<int64_t> saveRfmRun(store::Db& db, const RfmRun& run) {
 
 class RfmJob : public Job {
 public:
-    explicit RfmJob(int32_t asOfDay) : asOfDay_(asOfDay) {}
+    RfmJob(int32_t asOfDay, bool background) : asOfDay_(asOfDay), background_(background) {}
     std::string title() const override { return "RFM analysis"; }
+    bool givesWay() const override { return background_; }
 
     core::Result<bool> run(AppState& app, Clock::time_point deadline) override {
         if (stage_ == 0) {
@@ -143,6 +144,7 @@ public:
 
 private:
     int32_t asOfDay_;
+    bool background_;
     FactsStage facts_;
     int stage_ = 0;
     int64_t next_ = 0;
@@ -605,10 +607,10 @@ std::optional<ClusterRun> loadClusterRun(store::Db& db, const store::ModelRun& s
 
 // ---- 2. RFM (public) ----------------------------------------------------------------------------
 
-core::Result<uint64_t> startRfm(AppState& app, int32_t asOfDay) {
+core::Result<uint64_t> startRfm(AppState& app, int32_t asOfDay, bool background) {
     if (!app.store) return core::makeError("The database is not open.");
     if (app.counts.customers == 0) return core::makeError("There are no customers yet: load demo data or import customers and orders first.");
-    return startJob(app, std::make_unique<RfmJob>(asOfDay));
+    return startJob(app, std::make_unique<RfmJob>(asOfDay, background));
 }
 
 std::string rfmJson(const RfmRun& run) {

@@ -51,8 +51,9 @@ struct RfmRun {
     int displaySegment(size_t i) const { return ordered(i) ? static_cast<int>(rfm.segment[i]) : kNeverOrdered; }
 };
 
-// Starts RFM as of a day (store::kNoDay: the last day in the data) as a job.
-core::Result<uint64_t> startRfm(AppState& app, int32_t asOfDay);
+// Starts RFM as of a day (store::kNoDay: the last day in the data) as a job. `background`:
+// a view starts it for what it shows, and it gives way to work asked for (jobs.hpp).
+core::Result<uint64_t> startRfm(AppState& app, int32_t asOfDay, bool background = false);
 // The result as JSON for the automation hook: asOf, customers, segments, edges, grid.
 std::string rfmJson(const RfmRun& run);
 // Ids of the customers in an R x F cell (r, f in 1..5) or in a named segment.

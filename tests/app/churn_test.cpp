@@ -34,6 +34,7 @@
 #include "app/churn_data.hpp"
 #include "app/data_transfer.hpp"
 #include "app/facts.hpp"
+#include "app/segmentation.hpp"
 #include "core/csv.hpp"
 #include "core/json_reader.hpp"
 #include "core/random.hpp"
@@ -1197,6 +1198,48 @@ TEST_SUITE("app") {
         const JobRecord& record = runToEnd(app);
         CHECK(record.state == JobState::Done);
         CHECK(app.churn.run.has_value());
+    }
+
+    TEST_CASE("an import, its undo and clearing the data also make a view's background read give way") {
+        AppState app;
+        openDemo(app, DemoScenario::Retail);
+        const int64_t before = app.counts.orders;
+        auto reading = [&app] {
+            ++app.dataVersion;  // the facts must be read again
+            auto id = startReadingFacts(app);
+            REQUIRE(id);
+            runJobs(app, std::chrono::microseconds(1));  // started, not finished
+            REQUIRE(app.runner.active != nullptr);
+            return *id;
+        };
+        uint64_t read = reading();
+        auto imported = startImportJob(app, "more.csv", "order_id,customer_id,ordered_at,amount\nX1,C000001,2025-01-02,5\n",
+                                       store::Entity::Orders, store::ImportOptions{});
+        REQUIRE_MESSAGE(imported, (imported ? std::string() : imported.error().message));
+        CHECK(app.runner.records[read].state == JobState::Cancelled);
+        CHECK(runToEnd(app).state == JobState::Done);
+        CHECK(app.counts.orders == before + 1);
+        read = reading();
+        REQUIRE(undoLastImport(app));
+        CHECK(app.runner.records[read].state == JobState::Cancelled);
+        CHECK(app.counts.orders == before);
+        // The Overview's own RFM run gives way too; one asked for does not.
+        auto rfm = startRfm(app, store::kNoDay, true);
+        REQUIRE(rfm);
+        runJobs(app, std::chrono::microseconds(1));
+        REQUIRE(app.runner.active != nullptr);
+        auto undone = undoLastImport(app);  // nothing left to undo: that answer, not "another task"
+        REQUIRE_FALSE(undone);
+        CHECK(undone.error().message == "There is no import to undo.");
+        CHECK(app.runner.records[*rfm].state == JobState::Cancelled);
+        REQUIRE(startRfm(app, store::kNoDay));
+        runJobs(app, std::chrono::microseconds(1));
+        CHECK_FALSE(clearAllData(app));
+        CHECK(runToEnd(app).state == JobState::Done);
+        read = reading();
+        REQUIRE(clearAllData(app));
+        CHECK(app.runner.records[read].state == JobState::Cancelled);
+        CHECK(app.counts.customers == 0);
     }
 
     TEST_CASE("ChurnParams::validate refuses what cannot run, and startChurn passes the refusal on") {
