@@ -257,6 +257,7 @@ struct Writer {
     Stmt findByKey, findByEmail, findContact, insert, update, logUpdated, setAttribute;
     Stmt createCustomer;  // minimal customers for unknown ids
     std::vector<int> insertFields, updateFields;  // bind order
+    std::string insertColumns, insertParams;       // "(a, b)" and "(?, ?)"
 };
 
 std::string jsonOfRow(const EntityInfo& info) {
@@ -311,7 +312,9 @@ core::Status prepareWriter(Db& db, Writer& w, const std::vector<int>& mapping) {
         return {};
     };
     const std::string table = info.table;
-    if (auto s = make(w.insert, "INSERT INTO " + table + " (" + cols + ") VALUES (" + params + ")"); !s) return s;
+    w.insertColumns = "(" + cols + ")";
+    w.insertParams = "(" + params + ")";
+    if (auto s = make(w.insert, "INSERT INTO " + table + " " + w.insertColumns + " VALUES " + w.insertParams); !s) return s;
     if (!sets.empty()) {
         if (auto s = make(w.update, "UPDATE " + table + " SET " + sets + " WHERE rowid = ?"); !s) return s;
     }
@@ -385,6 +388,15 @@ struct Importer::Impl {
     // (rowids follow the file: the table was empty) so the report can name it.
     bool keysCheckedAtEnd = false;
     std::vector<int64_t> insertedLines;
+    // Then nothing but a bad value can stop an insert (and the cells were checked), so new
+    // rows go kBatch to a statement: SQLite's work per statement (starting, halting,
+    // opening and closing the table) is paid once per batch instead of once per row. The
+    // cells are copied, as the row they point into is gone by the time the batch runs.
+    static constexpr int kBatch = 32;
+    bool batching = false;
+    Stmt batchInsert;
+    std::vector<Value> batchValues;  // kBatch rows of the insert's fields; sized once
+    std::vector<int64_t> batchLines;
     // Answers into an empty table: the comment index is paused too and built once in
     // finish(), also inside the transaction (through its triggers, a million answers
     // take ~18 s natively instead of ~6 s).
@@ -400,6 +412,7 @@ struct Importer::Impl {
     }
     core::Status loadIds(const char* sql, core::StringIds& out);
     core::Status processRow();
+    core::Status flushBatch();
     core::Status rebuildIndexes();
     core::Status dropDuplicateKeys();
     int columnOfField(int field) const {
@@ -548,6 +561,23 @@ core::Status Importer::Impl::processRow() {
                    "not found (update only)");
             return {};
         }
+        if (batching) {
+            Value* to = &batchValues[batchLines.size() * writer.insertFields.size()];
+            for (const int f : writer.insertFields) {
+                const Value& from = valueOf(f);
+                to->kind = from.kind;
+                to->i = from.i;
+                to->d = from.d;
+                if (from.kind == Value::Text) {
+                    to->storage.assign(from.text);
+                    to->text = to->storage;
+                }
+                ++to;
+            }
+            batchLines.push_back(line);
+            if (batchLines.size() == static_cast<size_t>(kBatch)) return flushBatch();
+            return {};
+        }
         Stmt& ins = writer.insert;
         ins.reset();
         int i = 1;
@@ -597,6 +627,37 @@ core::Status Importer::Impl::processRow() {
             if (auto s = writer.setAttribute.run(); !s) return s;
         }
     }
+    return {};
+}
+
+// Inserts the rows waiting in the batch: in one statement when the batch is full, else (the
+// file's last rows) one by one. Should the batch fail (it cannot for a value the cells'
+// checks passed, but if it did), SQLite takes the whole statement back and each row is
+// tried alone, so only the failing one is reported.
+core::Status Importer::Impl::flushBatch() {
+    const size_t rows = batchLines.size(), fields = writer.insertFields.size();
+    bool done = false;
+    if (rows == static_cast<size_t>(kBatch)) {
+        batchInsert.reset();
+        for (size_t k = 0; k < rows * fields; ++k) bindValue(batchInsert, static_cast<int>(k) + 1, batchValues[k]);
+        done = static_cast<bool>(batchInsert.run());
+        if (done) {
+            report.inserted += static_cast<int64_t>(rows);
+            insertedLines.insert(insertedLines.end(), batchLines.begin(), batchLines.end());
+        }
+    }
+    for (size_t r = 0; r < rows && !done; ++r) {
+        Stmt& ins = writer.insert;
+        ins.reset();
+        for (size_t k = 0; k < fields; ++k) bindValue(ins, static_cast<int>(k) + 1, batchValues[r * fields + k]);
+        if (auto s = ins.run(); !s) {
+            reject(batchLines[r], -1, "", "could not be saved: " + s.error().message);
+            continue;
+        }
+        ++report.inserted;
+        insertedLines.push_back(batchLines[r]);
+    }
+    batchLines.clear();
     return {};
 }
 
@@ -718,6 +779,15 @@ core::Result<std::unique_ptr<Importer>> Importer::begin(Db& db, std::string_view
         for (const auto& index : d.droppedIndexes) {
             if (index.second.starts_with("CREATE UNIQUE INDEX") && d.writer.keyField >= 0) d.keysCheckedAtEnd = true;
         }
+        if (d.keysCheckedAtEnd && entity != Entity::Customers) {
+            std::string sql = std::string("INSERT INTO ") + info.table + " " + d.writer.insertColumns + " VALUES ";
+            for (int k = 0; k < Impl::kBatch; ++k) sql += (k > 0 ? ", " : "") + d.writer.insertParams;
+            auto batch = Stmt::prepare(db, sql);
+            if (!batch) return batch.error();
+            d.batchInsert = std::move(*batch);
+            d.batchValues.resize(static_cast<size_t>(Impl::kBatch) * d.writer.insertFields.size());
+            d.batching = true;
+        }
         for (const auto& index : d.droppedIndexes) {
             // The name comes from sqlite_master (our own schema), quoted as an identifier.
             if (auto s = db.exec("DROP INDEX \"" + index.first + "\""); !s) return s.error();
@@ -742,6 +812,10 @@ core::Result<bool> Importer::step(int64_t maxRows) {
     for (int64_t n = 0; n < maxRows; ++n) {
         if (!d.reader.next(d.row)) {
             d.done = true;
+            if (auto s = d.flushBatch(); !s) {
+                cancel();
+                return s.error();
+            }
             return false;
         }
         if (auto s = d.processRow(); !s) {
@@ -803,6 +877,7 @@ core::Result<ImportReport> Importer::finish() {
     if (auto s = save->run(); !s) return s.error();
 
     d.writer = Writer{};  // finalize statements before committing
+    d.batchInsert = Stmt{};
     auto status = d.txn->commit();
     d.txn.reset();
     d.foreignKeysOff.restore();
@@ -813,6 +888,7 @@ core::Result<ImportReport> Importer::finish() {
 void Importer::cancel() {
     Impl& d = *impl_;
     d.writer = Writer{};
+    d.batchInsert = Stmt{};
     if (d.txn) {
         d.txn->rollback();
         d.txn.reset();

@@ -198,6 +198,38 @@ TEST_CASE("ids repeated within a file are reported whether the table was empty (
     CHECK_FALSE(db.exec("INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('O1', 100, '2024-01-02', 2)"));
 }
 
+TEST_CASE("rows into an empty table go in batches: every row lands in file order, and a row that cannot be saved is the only one lost") {
+    Store store = freshStore();
+    Db& db = store.db();
+    // A rule the cells' checks do not know (here a trigger) makes one batch fail: its rows
+    // are tried one by one, so only that row is reported. 100 rows: three full batches of
+    // 32 and the last four alone, with a repeated id in the third batch.
+    REQUIRE(db.exec("CREATE TRIGGER no_thirteen BEFORE INSERT ON orders WHEN new.amount = 13"
+                    " BEGIN SELECT RAISE(ABORT, 'thirteen is not allowed'); END"));
+    std::string csv = "order_id,customer_id,ordered_at,amount\n";
+    for (int i = 1; i <= 100; ++i) {
+        const int id = i == 80 ? 7 : i;  // line 81 repeats O7
+        csv += "O" + std::to_string(id) + ",C" + std::to_string(i % 9) + ",2024-03-" + std::to_string(10 + i % 19) + "," +
+               std::to_string(i == 40 ? 13 : 100 + i) + "\n";
+    }
+    const auto r = mustImport(db, csv, Entity::Orders);
+    CHECK(r.inserted == 98);
+    REQUIRE(r.rejected.size() == 2);
+    CHECK(describe(r.rejected[0]) == "41|||could not be saved: The change conflicts with existing data");
+    CHECK(describe(r.rejected[1]) == "81|order_id|O7|duplicate id in this file");
+    CHECK(count(db, "SELECT count(*) FROM orders") == 98);
+    // Rows keep the file's order and their values; the first O7 is the one kept.
+    CHECK(count(db, "SELECT count(*) FROM orders o WHERE o.id < (SELECT max(p.id) FROM orders p)"
+                    " AND (SELECT q.amount FROM orders q WHERE q.id > o.id ORDER BY q.id LIMIT 1) <= o.amount") == 0);
+    CHECK(text(db, "SELECT amount || ' ' || ordered_at FROM orders WHERE external_id = 'O7'") == "107.0 2024-03-17");
+    CHECK(text(db, "SELECT amount FROM orders WHERE external_id = 'O100'") == "200.0");
+    CHECK(text(db, "SELECT external_id FROM customers WHERE id = (SELECT customer_id FROM orders WHERE external_id = 'O100')") == "C1");
+    CHECK(count(db, "SELECT count(*) FROM orders WHERE amount = 13") == 0);
+    // Undo takes every row back.
+    REQUIRE(undoLastImport(db));
+    CHECK(count(db, "SELECT count(*) FROM orders") == 0);
+}
+
 TEST_CASE("unknown customers are created when asked (the default), and the choice is honoured") {
     Store store = freshStore();
     Db& db = store.db();
