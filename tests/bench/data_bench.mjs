@@ -1,7 +1,8 @@
 // data_bench.mjs: the data benchmarks of the browser build (issue 3), in headless
 // Chromium. Each figure is the median of several runs.
 //   node tests/bench/data_bench.mjs [--runs 3] [--large 100000] [--scroll 1000000] [--only import,demo,save,scroll]
-// Figures: CSV import speed (orders, 100,000 and 1,000,000 rows); demo generation of
+// Figures: CSV import speed (orders, 100,000 and 1,000,000 rows; the first import of a fresh
+// page, and the same import again in that page); demo generation of
 // 100,000 customers; the save after editing one customer in a database of 1,000 and of
 // --large customers (subscription scenario: about 19 orders per customer); page load to
 // ready with that database saved; frame time while scrolling the Customers table with
@@ -41,23 +42,36 @@ try {
   // ---- import speed ----
   for (const rows of wanted('import') ? [100000, 1000000] : []) {
     const csv = ordersCsv(rows);
-    const rates = [];
+    // The first import of a fresh page, the figure the target is about; then, in the same
+    // page, the database restored to empty and the same file imported again: the wasm the
+    // import runs is compiled on first use and optimized while it runs, so the second
+    // import shows what the first pays for that.
+    const rates = [], again = [];
     for (let r = 0; r < RUNS; ++r) {
       const { browser, page } = await fresh(server);
       try {
         await page.evaluate((text) => { window.__csv = new TextEncoder().encode(text); }, csv);
-        const { ms, timing } = await page.evaluate(async () => {
-          const t0 = performance.now();
-          const report = await window.rapport.importCsv('orders', 'orders.csv', window.__csv);
-          if (report.rejected.length) throw new Error('rejected rows: ' + report.rejected.length);
-          return { ms: performance.now() - t0, timing: report.timing };
+        const [first, second] = await page.evaluate(async () => {
+          const empty = await window.rapport.exportDatabase();
+          const times = [];
+          for (let k = 0; k < 2; ++k) {
+            if (k > 0) await window.rapport.restoreDatabase(empty);
+            const t0 = performance.now();
+            const report = await window.rapport.importCsv('orders', 'orders.csv', window.__csv);
+            if (report.rejected.length) throw new Error('rejected rows: ' + report.rejected.length);
+            times.push({ ms: performance.now() - t0, timing: report.timing });
+          }
+          return times;
         });
-        rates.push(rows / (ms / 1000));
-        console.log(`import ${fmt(rows)} order rows, run ${r + 1}: ${fmt(ms)} ms, ${fmt(rows / (ms / 1000))} rows/s ` +
-                    `(the job's own work ${fmt(timing.workMs)} ms of ${fmt(timing.wallMs)} ms)`);
+        rates.push(rows / (first.ms / 1000));
+        again.push(rows / (second.ms / 1000));
+        console.log(`import ${fmt(rows)} order rows, run ${r + 1}: ${fmt(first.ms)} ms, ${fmt(rows / (first.ms / 1000))} rows/s ` +
+                    `(the job's own work ${fmt(first.timing.workMs)} ms of ${fmt(first.timing.wallMs)} ms); ` +
+                    `again in the same page: ${fmt(second.ms)} ms, ${fmt(rows / (second.ms / 1000))} rows/s`);
       } finally { await browser.close(); }
     }
-    console.log(`# import ${fmt(rows)} rows: median ${fmt(median(rates))} rows/s (target >= 300,000)`);
+    console.log(`# import ${fmt(rows)} rows: median ${fmt(median(rates))} rows/s (target >= 300,000); ` +
+                `the same import again in the same page: median ${fmt(median(again))} rows/s`);
   }
 
   // ---- demo generation ----
