@@ -209,7 +209,7 @@ TEST_CASE("rows into an empty table go in batches: every row lands in file order
     std::string csv = "order_id,customer_id,ordered_at,amount\n";
     for (int i = 1; i <= 100; ++i) {
         const int id = i == 80 ? 7 : i;  // line 81 repeats O7
-        csv += "O" + std::to_string(id) + ",C" + std::to_string(i % 9) + ",2024-03-" + std::to_string(10 + i % 19) + "," +
+        csv += "O" + std::to_string(id) + ",C" + std::to_string(i % 45) + ",2024-03-" + std::to_string(10 + i % 19) + "," +
                std::to_string(i == 40 ? 13 : 100 + i) + "\n";
     }
     const auto r = mustImport(db, csv, Entity::Orders);
@@ -223,11 +223,19 @@ TEST_CASE("rows into an empty table go in batches: every row lands in file order
                     " AND (SELECT q.amount FROM orders q WHERE q.id > o.id ORDER BY q.id LIMIT 1) <= o.amount") == 0);
     CHECK(text(db, "SELECT amount || ' ' || ordered_at FROM orders WHERE external_id = 'O7'") == "107.0 2024-03-17");
     CHECK(text(db, "SELECT amount FROM orders WHERE external_id = 'O100'") == "200.0");
-    CHECK(text(db, "SELECT external_id FROM customers WHERE id = (SELECT customer_id FROM orders WHERE external_id = 'O100')") == "C1");
+    CHECK(text(db, "SELECT external_id FROM customers WHERE id = (SELECT customer_id FROM orders WHERE external_id = 'O100')") == "C10");
+    // The 45 customers the file names were made in the order it names them, each with the
+    // next id, and every order points at its own.
+    CHECK(r.customersCreated == 45);
+    CHECK(count(db, "SELECT count(*) FROM customers") == 45);
+    CHECK(count(db, "SELECT count(*) FROM customers WHERE external_id = 'C' || (id % 45)") == 45);
+    CHECK(count(db, "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id"
+                    " WHERE c.external_id = 'C' || (CAST(substr(o.external_id, 2) AS INTEGER) % 45)") == 98);
     CHECK(count(db, "SELECT count(*) FROM orders WHERE amount = 13") == 0);
-    // Undo takes every row back.
+    // Undo takes every row back, the customers it made too.
     REQUIRE(undoLastImport(db));
     CHECK(count(db, "SELECT count(*) FROM orders") == 0);
+    CHECK(count(db, "SELECT count(*) FROM customers") == 0);
 }
 
 TEST_CASE("unknown customers are created when asked (the default), and the choice is honoured") {
