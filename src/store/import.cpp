@@ -260,6 +260,9 @@ struct Writer {
     std::string insertColumns, insertParams;       // "(a, b)" and "(?, ?)"
 };
 
+// Whether an index's SQL (from sqlite_master, our own schema) makes a unique index.
+bool isUniqueIndex(std::string_view sql) { return sql.starts_with("CREATE UNIQUE INDEX"); }
+
 std::string jsonOfRow(const EntityInfo& info) {
     std::string sql = "json_object(";
     bool first = true;
@@ -412,7 +415,7 @@ struct Importer::Impl {
     }
     core::Status loadIds(const char* sql, core::StringIds& out);
     core::Status processRow();
-    core::Status flushBatch();
+    void flushBatch();
     core::Status rebuildIndexes();
     core::Status dropDuplicateKeys();
     int columnOfField(int field) const {
@@ -575,7 +578,7 @@ core::Status Importer::Impl::processRow() {
                 ++to;
             }
             batchLines.push_back(line);
-            if (batchLines.size() == static_cast<size_t>(kBatch)) return flushBatch();
+            if (batchLines.size() == static_cast<size_t>(kBatch)) flushBatch();
             return {};
         }
         Stmt& ins = writer.insert;
@@ -634,7 +637,7 @@ core::Status Importer::Impl::processRow() {
 // file's last rows) one by one. Should the batch fail (it cannot for a value the cells'
 // checks passed, but if it did), SQLite takes the whole statement back and each row is
 // tried alone, so only the failing one is reported.
-core::Status Importer::Impl::flushBatch() {
+void Importer::Impl::flushBatch() {
     const size_t rows = batchLines.size(), fields = writer.insertFields.size();
     bool done = false;
     if (rows == static_cast<size_t>(kBatch)) {
@@ -658,7 +661,6 @@ core::Status Importer::Impl::flushBatch() {
         insertedLines.push_back(batchLines[r]);
     }
     batchLines.clear();
-    return {};
 }
 
 // The indexes dropped for an import into an empty table, built again. A unique index
@@ -667,7 +669,7 @@ core::Status Importer::Impl::flushBatch() {
 core::Status Importer::Impl::rebuildIndexes() {
     for (const auto& index : droppedIndexes) {
         auto built = db->exec(index.second);
-        if (!built && keysCheckedAtEnd && index.second.starts_with("CREATE UNIQUE INDEX")) {
+        if (!built && keysCheckedAtEnd && isUniqueIndex(index.second)) {
             if (auto s = dropDuplicateKeys(); !s) return s;
             built = db->exec(index.second);
         }
@@ -777,7 +779,7 @@ core::Result<std::unique_ptr<Importer>> Importer::begin(Db& db, std::string_view
         while (list->step()) d.droppedIndexes.emplace_back(list->columnText(0), list->columnText(1));
         if (auto s = list->status(); !s) return s.error();
         for (const auto& index : d.droppedIndexes) {
-            if (index.second.starts_with("CREATE UNIQUE INDEX") && d.writer.keyField >= 0) d.keysCheckedAtEnd = true;
+            if (isUniqueIndex(index.second) && d.writer.keyField >= 0) d.keysCheckedAtEnd = true;
         }
         if (d.keysCheckedAtEnd && entity != Entity::Customers) {
             std::string sql = std::string("INSERT INTO ") + info.table + " " + d.writer.insertColumns + " VALUES ";
@@ -812,10 +814,7 @@ core::Result<bool> Importer::step(int64_t maxRows) {
     for (int64_t n = 0; n < maxRows; ++n) {
         if (!d.reader.next(d.row)) {
             d.done = true;
-            if (auto s = d.flushBatch(); !s) {
-                cancel();
-                return s.error();
-            }
+            d.flushBatch();
             return false;
         }
         if (auto s = d.processRow(); !s) {
