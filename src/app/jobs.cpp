@@ -49,6 +49,7 @@ core::Result<uint64_t> startJob(AppState& app, std::unique_ptr<Job> job) {
     r.workTime = {};
     r.records[r.activeId] = JobRecord{};
     syncInfo(app);
+    if (r.onStarted != nullptr) r.onStarted(r.activeId);
     return r.activeId;
 }
 

@@ -57,6 +57,9 @@ struct JobRunner {
     // Told when a job ends (done, failed or cancelled), e.g. so the page can settle a
     // Promise at once instead of polling.
     void (*onEnded)(uint64_t id) = nullptr;
+    // Told when a job starts, e.g. so the page can give it time at once rather than from
+    // its next frame.
+    void (*onStarted)(uint64_t id) = nullptr;
 };
 
 // Starts `job` unless one is running (a running job that gives way is cancelled first);

@@ -88,26 +88,25 @@ void syncBrowser(AppState& app) {
     }
 }
 
-// Long work between frames too: while a job runs, a MessageChannel loop gives it ~10 ms
-// slices between animation frames, so the job uses the time frames leave idle (drawing
-// takes ~1 ms of the interval) instead of only its slice per frame. Input and storage
-// callbacks run between slices. When a frame is overdue the loop waits for it, so the
-// page keeps drawing at 30 frames a second or more; a hidden tab draws nothing, so there
-// the slices simply go on. rapport_job_slice answers 1 (post again), 2 (wait for the next
-// frame, then go on) or 0 (no job left).
+// Long work between frames too: while a job runs, a MessageChannel loop gives it slices
+// between animation frames, so the job uses the time frames leave idle (drawing takes ~1 ms
+// of the interval) instead of only its slice per frame. Input and storage callbacks run
+// between slices. The loop never waits for a frame: a browser that is slow to present one
+// (a busy GPU, software WebGL) would leave the page idle meanwhile. Once a frame is due the
+// slices get short instead, so the browser can draw between two of them as soon as it is
+// ready. rapport_job_slice answers 1 (post again) or 0 (no job left).
 EM_JS(void, js_pump_jobs, (), {
     if (Module.rapportJobPump) return;
     const channel = new MessageChannel();
     Module.rapportJobPump = channel;
     const post = () => channel.port2.postMessage(0);
     channel.port1.onmessage = () => {
-        const next = Module._rapport_job_slice(document.hidden ? 1 : 0);
-        if (next === 1) post();
-        else if (next === 2) requestAnimationFrame(post);
+        if (Module._rapport_job_slice(document.hidden ? 1 : 0) === 1) post();
         else Module.rapportJobPump = null;
     };
     post();
 });
+void pumpJobs(uint64_t) { js_pump_jobs(); }
 
 void frame() {
     const auto start = std::chrono::steady_clock::now();
@@ -162,15 +161,13 @@ void jobEnded(uint64_t id) { js_job_ended(static_cast<double>(id)); }
 extern "C" EMSCRIPTEN_KEEPALIVE int rapport_job_slice(int pageHidden) {
     AppState& app = platform::appState();
     if (!app.runner.active) return 0;
-    // Between frames the job runs until the next frame is due (30 a second while a job
-    // runs), in slices of at most ~20 ms: long enough that the job's data stays warm in
-    // the CPU's caches, short enough that input waits at most that long.
-    constexpr double kFrameDueMs = 1000.0 / 30.0, kMaxSliceMs = 20.0, kMinSliceMs = 2.0;
+    // Until the next frame is due (30 a second while a job runs), slices of at most ~20 ms:
+    // long enough that the job's data stays warm in the CPU's caches, short enough that
+    // input waits at most that long. Once it is due, 4 ms slices until it has been drawn.
+    // A hidden tab draws nothing, so there the long slices simply go on.
+    constexpr double kFrameDueMs = 1000.0 / 30.0, kMaxSliceMs = 20.0, kDueSliceMs = 4.0;
     double budget = kMaxSliceMs;
-    if (pageHidden == 0) {
-        budget = std::min(kMaxSliceMs, kFrameDueMs - (emscripten_get_now() - gHost.frameStartMs));
-        if (budget < kMinSliceMs) return 2;
-    }
+    if (pageHidden == 0) budget = std::clamp(kFrameDueMs - (emscripten_get_now() - gHost.frameStartMs), kDueSliceMs, kMaxSliceMs);
     rapport::app::runJobs(app, std::chrono::microseconds(static_cast<int64_t>(budget * 1000)));
     return app.runner.active ? 1 : 0;
 }
@@ -242,6 +239,7 @@ bool startUp() {
     gHost.syncedTheme = app.theme;
 
     app.runner.onEnded = jobEnded;
+    app.runner.onStarted = pumpJobs;
     // Storage: the saved copy was loaded from IndexedDB before main() (persistence.js).
     platform::openPersistentStorage(app);
 
