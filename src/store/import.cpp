@@ -7,6 +7,7 @@
 #include "store/import.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_set>
 
 #include "core/csv.hpp"
@@ -393,8 +394,9 @@ struct Importer::Impl {
     std::vector<int64_t> insertedLines;
     // Then nothing but a bad value can stop an insert (and the cells were checked), so new
     // rows go kBatch to a statement: SQLite's work per statement (starting, halting,
-    // opening and closing the table) is paid once per batch instead of once per row. The
-    // cells are copied, as the row they point into is gone by the time the batch runs.
+    // opening and closing the table) is paid once per batch instead of once per row. Texts
+    // that are not in the file (unescaped or rewritten cells) are copied, as what they
+    // point into is gone by the time the batch runs.
     static constexpr int kBatch = 32;
     bool batching = false;
     Stmt batchInsert;
@@ -418,6 +420,12 @@ struct Importer::Impl {
     void flushBatch();
     core::Status rebuildIndexes();
     core::Status dropDuplicateKeys();
+    // Whether `text` lies in the file, which outlives the import (a cell as written; not one
+    // the reader unescaped or a value made from one).
+    bool inFile(std::string_view text) const {
+        const auto at = reinterpret_cast<uintptr_t>(text.data()), begin = reinterpret_cast<uintptr_t>(data.data());
+        return at >= begin && at - begin + text.size() <= data.size();
+    }
     int columnOfField(int field) const {
         for (size_t c = 0; c < mapping.size(); ++c) {
             if (mapping[c] == field) return static_cast<int>(c);
@@ -572,8 +580,12 @@ core::Status Importer::Impl::processRow() {
                 to->i = from.i;
                 to->d = from.d;
                 if (from.kind == Value::Text) {
-                    to->storage.assign(from.text);
-                    to->text = to->storage;
+                    if (inFile(from.text)) {
+                        to->text = from.text;
+                    } else {
+                        to->storage.assign(from.text);
+                        to->text = to->storage;
+                    }
                 }
                 ++to;
             }

@@ -1,6 +1,7 @@
 // CSV import: mapping, every validation rule, modes, undo, and hostile input.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -236,6 +237,34 @@ TEST_CASE("rows into an empty table go in batches: every row lands in file order
     REQUIRE(undoLastImport(db));
     CHECK(count(db, "SELECT count(*) FROM orders") == 0);
     CHECK(count(db, "SELECT count(*) FROM customers") == 0);
+}
+
+TEST_CASE("batched rows keep texts the importer rewrote: unescaped quotes, reordered dates, lower-cased choices") {
+    Store store = freshStore();
+    Db& db = store.db();
+    // Each row's texts differ, so a batch that kept a pointer into a reused buffer would
+    // store one row's text for another (batches of 32: rows 1-64 in two, the rest alone).
+    std::string csv = "interaction_id,customer_id,occurred_at,channel,topic\n";
+    const char* channels[] = {"Email", "PHONE", "chat", "Meeting"};
+    for (int i = 1; i <= 70; ++i) {
+        csv += "I" + std::to_string(i) + ",C" + std::to_string(i % 5) + ",03/" + std::to_string(1 + i % 28) + "/2024," +
+               channels[i % 4] + ",\"Topic \"\"" + std::to_string(i) + "\"\", plain\"\n";
+    }
+    const auto r = mustImport(db, csv, Entity::Interactions);
+    CHECK(r.inserted == 70);
+    CHECK(r.rejected.empty());
+    int wrong = 0;
+    for (int i = 1; i <= 70; ++i) {
+        const std::string where = " FROM interactions WHERE external_id = 'I" + std::to_string(i) + "'";
+        char day[3];
+        std::snprintf(day, sizeof day, "%02d", 1 + i % 28);
+        std::string channel = channels[i % 4];
+        for (char& c : channel) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (text(db, "SELECT topic" + where) != "Topic \"" + std::to_string(i) + "\", plain") ++wrong;
+        if (text(db, "SELECT occurred_at" + where) != std::string("2024-03-") + day) ++wrong;
+        if (text(db, "SELECT channel" + where) != channel) ++wrong;
+    }
+    CHECK(wrong == 0);
 }
 
 TEST_CASE("unknown customers are created when asked (the default), and the choice is honoured") {
