@@ -23,6 +23,7 @@ void end(AppState& app, JobRecord record) {
     r.active.reset();
     r.activeId = 0;
     r.cancelRequested = false;
+    r.frameWanted = false;
     refreshCounts(app, changed);
     syncInfo(app);
     if (r.onEnded != nullptr) r.onEnded(id);
@@ -76,6 +77,13 @@ void runJobs(AppState& app, Clock::duration budget) {
     }
     std::string result = r.active->finish(app);
     end(app, JobRecord{JobState::Done, std::move(result), {}});
+}
+
+bool showBeforeGoingOn(AppState& app, uint64_t& mark) {
+    JobRunner& r = app.runner;
+    if (mark == 0) mark = r.framesDrawn + 1;
+    r.frameWanted = r.countsFrames && r.framesDrawn < mark;
+    return r.frameWanted;
 }
 
 void requestCancel(AppState& app) {

@@ -60,7 +60,18 @@ struct JobRunner {
     // Told when a job starts, e.g. so the page can give it time at once rather than from
     // its next frame.
     void (*onStarted)(uint64_t id) = nullptr;
+    // A platform that draws while jobs run counts its drawn frames here, so that a job can
+    // have a state of its own shown before a long step that runs without a break
+    // (`showBeforeGoingOn`). Elsewhere (tests, the native screenshot tool) it never waits.
+    bool countsFrames = false;
+    uint64_t framesDrawn = 0;
+    bool frameWanted = false;  // a job waits for the next frame to be drawn
 };
+
+// For a job's run(): true until a frame has been drawn after the first call with this
+// `mark` (a frame count the job keeps, 0 at first), at once false where frames are not
+// counted. The job returns true (more to do) while it is true.
+bool showBeforeGoingOn(AppState& app, uint64_t& mark);
 
 // Starts `job` unless one is running (a running job that gives way is cancelled first);
 // returns its id, or an error for the user.

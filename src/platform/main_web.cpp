@@ -94,15 +94,25 @@ void syncBrowser(AppState& app) {
 // between slices. The loop never waits for a frame: a browser that is slow to present one
 // (a busy GPU, software WebGL) would leave the page idle meanwhile. Once a frame is due the
 // slices get short instead, so the browser can draw between two of them as soon as it is
-// ready. rapport_job_slice answers 1 (post again) or 0 (no job left).
+// ready. rapport_job_slice answers 1 (post again), 2 (the job waits until a frame has been
+// drawn; or a moment, should the page be hidden meanwhile) or 0 (no job left).
 EM_JS(void, js_pump_jobs, (), {
     if (Module.rapportJobPump) return;
     const channel = new MessageChannel();
     Module.rapportJobPump = channel;
     const post = () => channel.port2.postMessage(0);
     channel.port1.onmessage = () => {
-        if (Module._rapport_job_slice(document.hidden ? 1 : 0) === 1) post();
-        else Module.rapportJobPump = null;
+        const next = Module._rapport_job_slice(document.hidden ? 1 : 0);
+        if (next === 1) {
+            post();
+        } else if (next === 2) {
+            let woken = false;
+            const wake = () => { if (!woken) { woken = true; post(); } };
+            requestAnimationFrame(wake);
+            setTimeout(wake, 250);
+        } else {
+            Module.rapportJobPump = null;
+        }
     };
     post();
 });
@@ -112,6 +122,7 @@ void frame() {
     const auto start = std::chrono::steady_clock::now();
     gHost.frameStartMs = emscripten_get_now();
     AppState& app = platform::appState();
+    app.runner.countsFrames = true;  // frames run only while the page is shown
 
     syncCanvas(app);
     rapport::app::runJobs(app);  // long work advances by one ~10 ms slice per frame...
@@ -121,7 +132,7 @@ void frame() {
         // second, or at once when there is input, and leave the rest of the time to it.
         constexpr double kJobRedrawMs = 100;
         const bool input = ImGui::GetCurrentContext()->InputEventsQueue.Size > 0;
-        if (!input && gHost.frameStartMs - gHost.drawnMs < kJobRedrawMs) return;
+        if (!input && !app.runner.frameWanted && gHost.frameStartMs - gHost.drawnMs < kJobRedrawMs) return;
     }
     gHost.drawnMs = gHost.frameStartMs;
     ImGui_ImplGlfw_NewFrame();
@@ -138,6 +149,7 @@ void frame() {
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     platform::renderUi(ImGui::GetDrawData(), gHost.bufferWidth, gHost.bufferHeight);
+    ++app.runner.framesDrawn;
     syncBrowser(app);
     platform::updatePersistentStorage(app);
     platform::updateFiles(app);
@@ -163,13 +175,19 @@ extern "C" EMSCRIPTEN_KEEPALIVE int rapport_job_slice(int pageHidden) {
     if (!app.runner.active) return 0;
     // Until the next frame is due (30 a second while a job runs), slices of at most ~20 ms:
     // long enough that the job's data stays warm in the CPU's caches, short enough that
-    // input waits at most that long. Once it is due, 4 ms slices until it has been drawn.
-    // A hidden tab draws nothing, so there the long slices simply go on.
-    constexpr double kFrameDueMs = 1000.0 / 30.0, kMaxSliceMs = 20.0, kDueSliceMs = 4.0;
+    // input waits at most that long. Once it is due, 4 ms slices until it has been drawn,
+    // and the same while a save is in flight: each of its steps (a timer, IndexedDB's
+    // answer) waits for the slice that runs, and a save after an edit would take ~60 ms
+    // instead of ~20 behind a view's background read. A hidden tab draws nothing, so
+    // there the long slices simply go on.
+    constexpr double kFrameDueMs = 1000.0 / 30.0, kMaxSliceMs = 20.0, kShortSliceMs = 4.0;
     double budget = kMaxSliceMs;
-    if (pageHidden == 0) budget = std::clamp(kFrameDueMs - (emscripten_get_now() - gHost.frameStartMs), kDueSliceMs, kMaxSliceMs);
+    if (pageHidden == 0) budget = std::clamp(kFrameDueMs - (emscripten_get_now() - gHost.frameStartMs), kShortSliceMs, kMaxSliceMs);
+    if (platform::saveInFlight()) budget = kShortSliceMs;
+    app.runner.countsFrames = pageHidden == 0;  // a hidden page draws no frames to wait for
     rapport::app::runJobs(app, std::chrono::microseconds(static_cast<int64_t>(budget * 1000)));
-    return app.runner.active ? 1 : 0;
+    if (!app.runner.active) return 0;
+    return app.runner.frameWanted ? 2 : 1;
 }
 
 // Called by the page when the hash changes (a link, the back button, a typed URL).

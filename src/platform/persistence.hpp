@@ -16,4 +16,8 @@ void openPersistentStorage(app::AppState& app);
 // and quota now and then, and carries out the user's storage requests (take over).
 void updatePersistentStorage(app::AppState& app);
 
+// Whether a save is on its way to IndexedDB: work between frames then runs in short
+// slices, so the save's callbacks are not held up (main_web.cpp).
+bool saveInFlight();
+
 }  // namespace rapport::platform

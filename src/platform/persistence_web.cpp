@@ -167,6 +167,8 @@ void updatePersistentStorage(app::AppState& app) {
     }
 }
 
+bool saveInFlight() { return !gPersistence.backend.pending.empty(); }
+
 }  // namespace rapport::platform
 
 // persistence.js has copied every chunk it was reading in place.
