@@ -4,7 +4,7 @@
 // Figures: CSV import speed (orders, 100,000 and 1,000,000 rows; the first import of a fresh
 // page, and the same import again in that page); demo generation of
 // 100,000 customers; the save after editing one customer in a database of 1,000 and of
-// --large customers (subscription scenario: about 19 orders per customer); page load to
+// --large customers (subscription scenario: about 12 orders per customer); page load to
 // ready with that database saved; frame time while scrolling the Customers table with
 // --scroll customers.
 import { startServer, launch, openPage, waitReady, state, frames } from '../e2e/harness.mjs';
