@@ -77,15 +77,15 @@ void drawStorageCard(app::AppState& app) {
         MutedText(usage.c_str());
         ItemTooltip("Storage use", "What this site stores in the browser (all of Rapport's data), and the most the browser "
                                    "lets it store on this computer.");
-        MutedText(info.persisted ? "Persistent: the browser will not clear this data to free space."
-                                 : "Not marked persistent: under disk pressure the browser may clear it. Export a backup now and then.");
+        MutedTextWrapped(info.persisted ? "Persistent: the browser will not clear this data to free space."
+                                        : "Not marked persistent: under disk pressure the browser may clear it. Export a backup now and then.");
     }
     const std::string counts = core::formatCount(app.counts.customers) + " customers, " +
                                core::formatCount(app.counts.orders) + " orders, " +
                                core::formatCount(app.counts.surveyResponses) + " survey responses, " +
                                core::formatCount(app.counts.interactions) + " interactions, " +
                                core::formatCount(app.counts.campaigns) + " campaigns";
-    MutedText(counts.c_str());
+    MutedTextWrapped(counts.c_str());
     if (app.storage == app::StorageState::ReadOnly) {
         ImGui::Spacing();
         if (Button("Edit in this tab", ButtonKind::Primary, ICON_LOCK)) app.requests.takeOverStorage = true;
