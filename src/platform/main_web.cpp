@@ -125,9 +125,10 @@ void frame() {
     app.runner.countsFrames = true;  // frames run only while the page is shown
 
     syncCanvas(app);
-    rapport::app::runJobs(app);  // long work advances by one ~10 ms slice per frame...
+    // Long work advances by one ~10 ms slice per frame, and between frames from the loop
+    // its start set going (js_pump_jobs).
+    rapport::app::runJobs(app);
     if (app.runner.active) {
-        js_pump_jobs();  // ...and between frames
         // While a job runs, the screen changes only by its progress: draw ten times a
         // second, or at once when there is input, and leave the rest of the time to it.
         constexpr double kJobRedrawMs = 100;
