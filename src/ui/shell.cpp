@@ -150,7 +150,7 @@ void drawJobPanel(app::AppState& app) {
         char percent[16];
         std::snprintf(percent, sizeof percent, "%.0f%%", fraction * 100);
         detail += std::string("  \xC2\xB7  ") + percent;
-        if (left >= 0) detail += "  \xC2\xB7  about " + core::formatDuration(left) + " left";
+        if (left >= 0) detail += std::string("  \xC2\xB7  ") + (left >= 1 ? "about " : "") + core::formatDuration(left) + " left";
         ImGui::SameLine(0, dp(space::lg));
         MutedText(detail.c_str());
         const float cancelWidth = dp(110);
