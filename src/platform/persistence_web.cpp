@@ -1,6 +1,7 @@
 #include <emscripten.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -100,7 +101,10 @@ void openPersistentStorage(app::AppState& app) {
     // Copy the saved chunks into the page store, then let JS drop its copies.
     std::vector<uint32_t> indexes(static_cast<size_t>(js_storage_loaded_count()));
     if (!indexes.empty()) js_storage_loaded_indexes(indexes.data());
-    for (const uint32_t index : indexes) js_storage_take_loaded(index, p.pages->loadChunk(index));
+    for (const uint32_t index : indexes) {
+        uint8_t* chunk = p.pages->loadChunk(index);
+        if (js_storage_take_loaded(index, chunk) == 0) std::memset(chunk, 0, p.pages->chunkSize());
+    }
     p.pages->setLoadedSize(static_cast<uint64_t>(js_storage_file_size()));
     js_storage_drop_loaded();
 
@@ -183,6 +187,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void rapport_save_done(double sequence, int ok, 
             auto& info = rapport::platform::appState().storageInfo;
             info.lastSaveMs = emscripten_get_now() - it->second.startedMs;
             info.lastSaveBytes = it->second.bytes;
+            ++info.savesCompleted;
         }
         p.backend.pending.erase(it);
     }

@@ -16,10 +16,7 @@ const uint8_t* PageStore::chunk(uint32_t index) const {
 
 uint8_t* PageStore::writableChunk(uint32_t index) {
     if (index >= chunks_.size()) chunks_.resize(index + 1);
-    if (!chunks_[index]) {
-        chunks_[index] = std::make_unique<uint8_t[]>(chunkSize_);
-        std::memset(chunks_[index].get(), 0, chunkSize_);
-    }
+    if (!chunks_[index]) chunks_[index] = std::make_unique<uint8_t[]>(chunkSize_);  // zeroed
     return chunks_[index].get();
 }
 
@@ -77,7 +74,13 @@ void PageStore::truncate(uint64_t size) {
     sizeUnsaved_ = true;
 }
 
-uint8_t* PageStore::loadChunk(uint32_t index) { return writableChunk(index); }
+uint8_t* PageStore::loadChunk(uint32_t index) {
+    // Not zeroed first: the caller writes every byte (a large database's load would
+    // otherwise go over hundreds of megabytes one time more).
+    if (index >= chunks_.size()) chunks_.resize(index + 1);
+    chunks_[index].reset(new uint8_t[chunkSize_]);
+    return chunks_[index].get();
+}
 
 void PageStore::setLoadedSize(uint64_t size) {
     beforeChange();

@@ -63,8 +63,9 @@ public:
     void truncate(uint64_t size);
 
     // ---- loading a saved copy (start-up) ------------------------------------------------
-    // Makes room for chunk `index` of a loaded copy and returns it to be filled; the
-    // chunk is not marked unsaved. Call setLoadedSize() when done.
+    // Makes room for chunk `index` of a loaded copy and returns it to be filled: all
+    // chunkSize() bytes, which start undefined. The chunk is not marked unsaved. Call
+    // setLoadedSize() when done.
     uint8_t* loadChunk(uint32_t index);
     void setLoadedSize(uint64_t size);
 
