@@ -74,6 +74,7 @@ std::string stateJson(const AppState& app) {
     w.field("quotaBytes", app.storageInfo.quotaBytes);
     w.field("lastSaveMs", app.storageInfo.lastSaveMs);
     w.field("lastSaveBytes", app.storageInfo.lastSaveBytes);
+    w.field("savesCompleted", app.storageInfo.savesCompleted);
     w.endObject();
     w.key("counts").beginObject();
     w.field("customers", app.counts.customers);

@@ -2,6 +2,7 @@
 // current view, the theme); the platform layer feeds it (frame times, storage events).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,7 @@ struct StorageInfo {
     double quotaBytes = -1;
     double lastSaveMs = -1;      // the latest save: from the commit to IndexedDB's confirmation
     double lastSaveBytes = 0;    // bytes written by the latest save
+    int64_t savesCompleted = 0;  // saves IndexedDB confirmed since the page loaded
 };
 
 // What views ask the platform to do; the platform clears each flag when done.

@@ -21,13 +21,16 @@ core::Result<bool> FactsStage::run(AppState& app, std::chrono::steady_clock::tim
     }
     if (!app.store) return core::makeError("The database is not open.");
     if (!reader_ || version_ != app.dataVersion) {
-        auto reader = store::CustomerFactsReader::begin(app.store->db());
+        // app.counts is refreshed with every change of the records (refreshCounts).
+        auto reader = store::CustomerFactsReader::begin(app.store->db(), &app.counts);
         if (!reader) return reader.error();
         reader_ = std::move(*reader);
         version_ = app.dataVersion;
     }
     do {
-        auto more = reader_->step(2000);
+        // Steps of ~1 ms (as wasm), so a slice ends close to its deadline: a 4 ms slice
+        // while a save is on its way must not run to 10 or 15.
+        auto more = reader_->step(500);
         if (!more) return more.error();
         if (!*more) {
             facts_ = std::make_shared<const store::CustomerFacts>(reader_->take());

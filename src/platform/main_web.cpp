@@ -125,9 +125,9 @@ void frame() {
     app.runner.countsFrames = true;  // frames run only while the page is shown
 
     syncCanvas(app);
-    // Long work advances by one ~10 ms slice per frame, and between frames from the loop
-    // its start set going (js_pump_jobs).
-    rapport::app::runJobs(app);
+    // Long work advances by one ~10 ms slice per frame (4 ms while a save is on its way, as
+    // between frames), and between frames from the loop its start set going (js_pump_jobs).
+    rapport::app::runJobs(app, std::chrono::milliseconds(platform::saveInFlight() ? 4 : 10));
     if (app.runner.active) {
         // While a job runs, the screen changes only by its progress: draw ten times a
         // second, or at once when there is input, and leave the rest of the time to it.

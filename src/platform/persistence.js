@@ -158,8 +158,12 @@ var RapportStorage = (function () {
     });
   }
 
+  // Always after the code running now has returned: a save can fail at once, inside the
+  // C++ call that asked for it, which must not hear the answer before it has returned.
   function notify(sequence, ok, message) {
-    Module.ccall('rapport_save_done', null, ['number', 'number', 'string'], [sequence, ok ? 1 : 0, message || '']);
+    queueMicrotask(function () {
+      Module.ccall('rapport_save_done', null, ['number', 'number', 'string'], [sequence, ok ? 1 : 0, message || '']);
+    });
   }
 
   function pump() {
@@ -198,9 +202,12 @@ var RapportStorage = (function () {
       s.copying.shift();
       job.pointers = null;
       s.queue.push(job);
-      // IndexedDB copies every value again when it is put: after this turn, so the work
-      // that committed (an import, say) reports back before the storing starts.
-      setTimeout(pump, 0);
+      // IndexedDB copies every value again when it is put. A small save (an edit) goes at
+      // once, so the browser stores it while this page goes on with what follows the
+      // commit; a timer could wait behind several slices of a job. A large one (an import)
+      // after this turn, so the work that committed reports back first.
+      if (job.indexes.length * job.chunkSize <= COPY_AT_ONCE_BYTES) pump();
+      else setTimeout(pump, 0);
     }
     return s.copying.length === 0;
   }

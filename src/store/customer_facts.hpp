@@ -19,6 +19,7 @@
 
 #include "core/result.hpp"
 #include "store/db.hpp"
+#include "store/store.hpp"
 
 namespace rapport::store {
 
@@ -92,7 +93,10 @@ struct CustomerFacts {
 
 class CustomerFactsReader {
 public:
-    static core::Result<std::unique_ptr<CustomerFactsReader>> begin(Db& db);
+    // `known`: the record counts, when the caller keeps them current (the app does), so
+    // that begin() need not count them again (~15 ms as wasm at 2,000,000 orders, in one
+    // piece). They only size arrays and the progress: a stale count costs accuracy, no more.
+    static core::Result<std::unique_ptr<CustomerFactsReader>> begin(Db& db, const RecordCounts* known = nullptr);
     ~CustomerFactsReader();
     // Reads up to `maxRows` more rows (of whichever table is being read); true while
     // more remain. Records that refer to no existing customer are skipped.

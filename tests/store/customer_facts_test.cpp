@@ -238,6 +238,29 @@ TEST_SUITE("store") {
         }
     }
 
+    TEST_CASE("record counts given to begin() (right or stale) change the progress only, never the facts") {
+        Store store = handMade();
+        const CustomerFacts once = readCustomerFacts(store.db()).value();
+        const RecordCounts right = store.counts().value();
+        RecordCounts none, high = right;
+        high.customers *= 10;
+        high.orders = 1000000;
+        high.surveyResponses += 3;
+        for (const RecordCounts& known : {right, none, high}) {
+            CAPTURE(known.orders);
+            auto reader = CustomerFactsReader::begin(store.db(), &known);
+            REQUIRE(reader);
+            double last = 0;
+            while ((*reader)->step(2).value()) {
+                CHECK((*reader)->progress() >= last);
+                CHECK((*reader)->progress() < 1.0);
+                last = (*reader)->progress();
+            }
+            CHECK((*reader)->progress() == 1.0);
+            checkSame((*reader)->take(), once);
+        }
+    }
+
     TEST_CASE("a step-wise read sees a stage at a time and resumes where it stopped") {
         Store store = handMade();
         auto reader = CustomerFactsReader::begin(store.db());
