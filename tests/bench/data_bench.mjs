@@ -6,8 +6,8 @@
 // 100,000 customers; the save after editing one customer in a database of 1,000 and of
 // --large customers (subscription scenario, about 12 orders per customer, then orders
 // imported on top up to about 20 per customer: the issue's ~2,000,000 orders for 100,000
-// customers); page load to ready with that database saved; frame time while scrolling the Customers table with
-// --scroll customers.
+// customers); page load to ready with that database saved; frame time while scrolling the
+// Customers table with --scroll customers.
 import { startServer, launch, openPage, waitReady, state, frames } from '../e2e/harness.mjs';
 
 const arg = (name, fallback) => {
@@ -30,8 +30,8 @@ function ordersCsv(rows) {
   return parts.join('');
 }
 
-// More orders for the demo's customers (ids C0000001...), under ids of their own: the large
-// database's orders brought from the demo's ~12 per customer up to `perCustomer`.
+// `rows` more orders for the demo's customers (ids C0000001...), under ids of their own:
+// what brings the large database from the demo's ~12 orders per customer up to 20.
 function extraOrdersCsv(customers, rows) {
   const parts = ['order_id,customer_id,ordered_at,amount,category\n'];
   for (let i = 1; i <= rows; ++i) {
@@ -109,7 +109,7 @@ try {
       if (customers === LARGE) {
         const extra = 20 * customers - (await state(page)).counts.orders;
         if (extra > 0) {
-          const report = await page.evaluate(async ([n, csv]) => window.rapport.importCsv('orders', 'more-orders.csv', new TextEncoder().encode(csv)), [customers, extraOrdersCsv(customers, extra)]);
+          const report = await page.evaluate((csv) => window.rapport.importCsv('orders', 'more-orders.csv', new TextEncoder().encode(csv)), extraOrdersCsv(customers, extra));
           if (report.rejected.length) throw new Error(`extra orders rejected: ${report.rejected.length}, first: ${JSON.stringify(report.rejected[0])}`);
           await waitSaved(page);
         }
