@@ -74,15 +74,32 @@
     return bytes;
   }
 
+  // The saved data loads while the app downloads and compiles (persistence.js). Once the
+  // app is compiled, a large database still loading shows its own progress as a second
+  // step (hundreds of megabytes take seconds).
+  // Two updates a second at most: each one is a frame the browser draws, and a slow
+  // (software) renderer takes that time from the load itself.
+  let appReady = false, storage = null, storageShownAt = -1e9;
+  function showStorage() {
+    if (!appReady || !storage || storage.total < (8 << 20)) return;
+    const now = performance.now(), complete = storage.loaded >= storage.total;
+    if (!complete && now - storageShownAt < 500) return;
+    storageShownAt = now;
+    if (complete) progress(1, 'Opening your saved data…');
+    else progress(storage.loaded / storage.total,
+                  'Opening your saved data… ' + megabytes(storage.loaded) + ' of ' + megabytes(storage.total) + ' MB');
+  }
+
   window.Module = {
     canvas: $('canvas'),
+    onStorageProgress(loaded, total) { storage = { loaded, total }; showStorage(); },
     print: (line) => console.log(line),
     printErr: (line) => console.warn(line),
     instantiateWasm(imports, done) {
       progress(0, 'Downloading the app…');
       downloadWasm('rapport.wasm')
         .then((bytes) => { progress(0.88, 'Preparing the app…'); return WebAssembly.instantiate(bytes, imports); })
-        .then((result) => { progress(0.96, 'Starting…'); done(result.instance, result.module); })
+        .then((result) => { progress(0.96, 'Starting…'); appReady = true; showStorage(); done(result.instance, result.module); })
         .catch((error) => fail('Rapport could not be loaded',
                                'The app\'s files could not be downloaded or compiled. Check the connection to this site and reload the page.',
                                String(error && error.message || error)));

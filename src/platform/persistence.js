@@ -70,13 +70,18 @@ var RapportStorage = (function () {
     return new Promise(function (resolve, reject) {
       var tx = db.transaction(['chunks', 'meta'], 'readonly');
       var store = tx.objectStore('chunks');
-      var chunks = new Map(), meta = null;
+      var chunks = new Map(), meta = null, bytes = 0;
       var take = function (from, to) {
         var range = to === undefined ? IDBKeyRange.lowerBound(from) : IDBKeyRange.bound(from, to);
         var keys = store.getAllKeys(range), values = store.getAll(range);
         values.onsuccess = function () {  // after keys': a transaction answers in order
           var k = keys.result, v = values.result;
-          for (var i = 0; i < k.length; ++i) chunks.set(k[i], v[i]);
+          for (var i = 0; i < k.length; ++i) {
+            chunks.set(k[i], v[i]);
+            bytes += v[i].byteLength;
+          }
+          // The loading screen shows how far a large database has come (web/loader.js).
+          if (typeof Module.onStorageProgress === 'function' && meta) Module.onStorageProgress(bytes, meta.fileSize);
         };
       };
       var metaRequest = tx.objectStore('meta').get('db');
