@@ -124,7 +124,10 @@ void frame() {
     AppState& app = platform::appState();
     app.runner.countsFrames = true;  // frames run only while the page is shown
 
-    syncCanvas(app);
+    syncCanvas(app);  // the first one builds the fonts, while the saved data still loads
+    // Nothing is drawn until the saved data is in (the page's loading screen shows how far
+    // it has come); meanwhile each frame copies the chunks that have arrived.
+    if (app.storage == rapport::app::StorageState::Opening && !platform::openPersistentStorage(app)) return;
     // Long work advances by one ~10 ms slice per frame (4 ms while a save is on its way, as
     // between frames), and between frames from the loop its start set going (js_pump_jobs).
     rapport::app::runJobs(app, std::chrono::milliseconds(platform::saveInFlight() ? 4 : 10));
@@ -259,8 +262,8 @@ bool startUp() {
 
     app.runner.onEnded = jobEnded;
     app.runner.onStarted = pumpJobs;
-    // Storage: the saved copy was loaded from IndexedDB before main() (persistence.js).
-    platform::openPersistentStorage(app);
+    // Storage opens in the frames (openPersistentStorage): the saved copy is still being
+    // read from IndexedDB (persistence.js), and the rest of start-up goes on meanwhile.
 
     if (auto view = rapport::app::viewFromName(platform::urlHash())) app.view = *view;
     gHost.syncedView = app.view;

@@ -2,8 +2,9 @@
 // Emscripten output with --pre-js; the C++ side is persistence_web.cpp).
 //
 // The database lives in memory as fixed-size chunks (store/page_store.hpp). Here:
-//  - before main() runs: become the writer tab (Web Locks) or a read-only one, open
-//    IndexedDB, ask for persistent storage, and load every saved chunk;
+//  - as the page starts (while the wasm compiles): become the writer tab (Web Locks) or a
+//    read-only one, open IndexedDB, ask for persistent storage, and load every saved
+//    chunk, which the app's first frames copy in as they arrive;
 //  - per commit: save the changed chunks, the deletion of chunks past the end and the
 //    new size in ONE IndexedDB transaction, so a commit lands whole or not at all. Saves
 //    run in order; after a failure, those queued behind it fail too (the C++ side then
@@ -22,7 +23,9 @@ var RapportStorage = (function () {
     message: '',          // why storage is unavailable or read-only ('' if fine)
     chunkSize: DEFAULT_CHUNK,
     fileSize: 0,
-    loaded: null,         // Map index -> ArrayBuffer, until C++ has copied them
+    loaded: null,         // Map index -> ArrayBuffer, as they arrive, until C++ has copied them
+    metaKnown: false,     // chunkSize and fileSize are the saved copy's (or there is none)
+    settled: false,       // loading is over, well or not (then available says which)
     persisted: false, usage: -1, quota: -1,
     lostWriter: false,    // another tab took over
     db: null, queue: [], busy: false, releaseLock: null, channel: null,
@@ -71,6 +74,7 @@ var RapportStorage = (function () {
       var tx = db.transaction(['chunks', 'meta'], 'readonly');
       var store = tx.objectStore('chunks');
       var chunks = new Map(), meta = null, bytes = 0;
+      s.loaded = chunks;  // C++ takes chunks from here as they arrive
       var take = function (from, to) {
         var range = to === undefined ? IDBKeyRange.lowerBound(from) : IDBKeyRange.bound(from, to);
         var keys = store.getAllKeys(range), values = store.getAll(range);
@@ -87,6 +91,11 @@ var RapportStorage = (function () {
       var metaRequest = tx.objectStore('meta').get('db');
       metaRequest.onsuccess = function () {
         meta = metaRequest.result;
+        if (meta && meta.chunkSize > 0) {
+          s.chunkSize = meta.chunkSize;
+          s.fileSize = meta.fileSize;
+        }
+        s.metaKnown = true;
         var count = meta && meta.chunkSize > 0 ? Math.ceil(meta.fileSize / meta.chunkSize) : 0;
         for (var from = 0; from < count; from += LOAD_RANGE) take(from, Math.min(from + LOAD_RANGE, count) - 1);
         take(count);  // anything past the saved size (none, normally): C++ drops it
@@ -143,12 +152,7 @@ var RapportStorage = (function () {
       s.available = true;
       db.onversionchange = function () { db.close(); };
       return loadAll(db);
-    }).then(function (saved) {
-      if (saved.meta && saved.meta.chunkSize > 0) {
-        s.chunkSize = saved.meta.chunkSize;
-        s.fileSize = saved.meta.fileSize;
-      }
-      s.loaded = saved.chunks;
+    }).then(function () {
       if (navigator.storage && navigator.storage.persist) {
         navigator.storage.persisted().then(function (p) {
           s.persisted = p;
@@ -270,6 +274,7 @@ var RapportStorage = (function () {
       var bytes = new Uint8Array(buffer, 0, Math.min(buffer.byteLength, s.chunkSize));
       HEAPU8.set(bytes, ptr);
       if (bytes.length < s.chunkSize) HEAPU8.fill(0, ptr + bytes.length, ptr + s.chunkSize);
+      s.loaded.delete(index);  // copied: this page need not hold it twice
       return 1;
     },
     loadedIndexes: function () { return s.loaded ? Array.from(s.loaded.keys()) : []; },
@@ -286,12 +291,7 @@ var RapportStorage = (function () {
   };
 })();
 Module.rapportStorage = RapportStorage;
-Module.preRun = Module.preRun || [];
-if (typeof Module.preRun === 'function') Module.preRun = [Module.preRun];
 // Storage opens (and starts reading the saved chunks) as soon as this script runs, while
-// the wasm is still being compiled; main() waits for it.
-var rapportStorageOpened = RapportStorage.open();
-Module.preRun.push(function () {
-  addRunDependency('rapport-storage');
-  rapportStorageOpened.then(function () { removeRunDependency('rapport-storage'); });
-});
+// the wasm is still being compiled; the app's frames take the chunks as they come and
+// open the database once loading has settled (persistence_web.cpp).
+RapportStorage.open().then(function () { RapportStorage.state.settled = true; });

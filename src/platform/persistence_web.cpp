@@ -26,6 +26,8 @@ EM_JS(double, js_storage_usage, (), { return Module.rapportStorage.state.usage; 
 EM_JS(double, js_storage_quota, (), { return Module.rapportStorage.state.quota; });
 EM_JS(int, js_storage_chunk_size, (), { return Module.rapportStorage.state.chunkSize; });
 EM_JS(double, js_storage_file_size, (), { return Module.rapportStorage.state.fileSize; });
+EM_JS(int, js_storage_meta_known, (), { return Module.rapportStorage.state.metaKnown ? 1 : 0; });
+EM_JS(int, js_storage_settled, (), { return Module.rapportStorage.state.settled ? 1 : 0; });
 EM_JS(char*, js_storage_message, (), {
     const text = Module.rapportStorage.state.message || "";
     const size = lengthBytesUTF8(text) + 1;
@@ -86,26 +88,39 @@ void useMemoryOnly(app::AppState& app, const std::string& why) {
     app.storageMessage = why;
 }
 
+// Copies the chunks that have arrived so far into the page store; JS lets go of each.
+void takeArrivedChunks(store::PageStore& pages) {
+    std::vector<uint32_t> indexes(static_cast<size_t>(js_storage_loaded_count()));
+    if (indexes.empty()) return;
+    js_storage_loaded_indexes(indexes.data());
+    for (const uint32_t index : indexes) {
+        uint8_t* chunk = pages.loadChunk(index);
+        if (js_storage_take_loaded(index, chunk) == 0) std::memset(chunk, 0, pages.chunkSize());
+    }
+}
+
 }  // namespace
 
-void openPersistentStorage(app::AppState& app) {
+bool openPersistentStorage(app::AppState& app) {
+    auto& p = gPersistence;
+    const bool settled = js_storage_settled() != 0;
+    if (!settled && js_storage_meta_known() == 0) return false;
+    // The saved chunks arrive in ranges while the page starts (persistence.js): each call
+    // copies what has come, so the copying overlaps the reading.
+    if (!p.pages) p.pages = std::make_unique<store::PageStore>(static_cast<uint32_t>(js_storage_chunk_size()));
+    takeArrivedChunks(*p.pages);
+    if (!settled) return false;
+
     if (auto s = store::registerPageVfs(); !s) {
+        p.pages.reset();
         useMemoryOnly(app, s.error().message + ": changes are kept in this tab only.");
-        return;
+        return true;
     }
     const bool available = js_storage_available() != 0;
     const bool writer = js_storage_writer() != 0;
-    auto& p = gPersistence;
-    p.pages = std::make_unique<store::PageStore>(static_cast<uint32_t>(js_storage_chunk_size()));
-
-    // Copy the saved chunks into the page store, then let JS drop its copies.
-    std::vector<uint32_t> indexes(static_cast<size_t>(js_storage_loaded_count()));
-    if (!indexes.empty()) js_storage_loaded_indexes(indexes.data());
-    for (const uint32_t index : indexes) {
-        uint8_t* chunk = p.pages->loadChunk(index);
-        if (js_storage_take_loaded(index, chunk) == 0) std::memset(chunk, 0, p.pages->chunkSize());
-    }
-    p.pages->setLoadedSize(static_cast<uint64_t>(js_storage_file_size()));
+    // Storage that failed part of the way: what was copied is no saved copy at all.
+    if (!available) p.pages = std::make_unique<store::PageStore>(static_cast<uint32_t>(js_storage_chunk_size()));
+    p.pages->setLoadedSize(available ? static_cast<uint64_t>(js_storage_file_size()) : 0);
     js_storage_drop_loaded();
 
     store::attachPageStore(kFileName, p.pages.get());
@@ -119,7 +134,7 @@ void openPersistentStorage(app::AppState& app) {
         useMemoryOnly(app, "The saved data in this browser could not be opened (" + s.error().message +
                                "). Rapport started with an empty database in this tab; the saved copy is left untouched.");
         app.lastError = app.storageMessage;
-        return;
+        return true;
     }
     app.storageMessage = storageMessage();
     if (available && writer) {
@@ -129,6 +144,7 @@ void openPersistentStorage(app::AppState& app) {
         // anything left unsaved (none expected) goes with the next commit.
     }
     app.storageInfo.durable = available && writer;
+    return true;
 }
 
 void updatePersistentStorage(app::AppState& app) {
