@@ -30,8 +30,13 @@ void refreshCounts(AppState& app, bool recordsChanged) {
     if (recordsChanged) ++app.dataVersion;
 }
 
+const char* noDatabaseMessage(const AppState& app) {
+    return app.storage == StorageState::Opening ? "The saved data is still loading: wait for rapport.ready, then try again."
+                                                : "The database is not open.";
+}
+
 core::Status checkWritable(const AppState& app) {
-    if (!app.store) return core::makeError("The database is not open.");
+    if (!app.store) return core::makeError(noDatabaseMessage(app));
     if (app.storage == StorageState::ReadOnly)
         return core::makeError("This tab is read-only: make changes in the tab that saves, or choose \"Edit in this tab\" in the Data view.");
     return {};

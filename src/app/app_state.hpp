@@ -88,6 +88,8 @@ struct AppState {
     FrameStats uiFrames;  // up to ImGui::Render(): building the UI, without GL submission
 };
 
+// Why there is no database to work on: still loading at start-up, or not open at all.
+const char* noDatabaseMessage(const AppState& app);
 // Opens the store at `path` and reads the record counts. On failure the error is also
 // kept in app.lastError and the storage state says so.
 core::Status openStorage(AppState& app, const std::string& path, StorageState openState,

@@ -270,7 +270,7 @@ EMSCRIPTEN_KEEPALIVE const char* rapport_search_comments(const char* queryText) 
         return gReply.c_str();
     }
     if (!app.store) {
-        gError = "The database is not open.";
+        gError = rapport::app::noDatabaseMessage(app);
         return gReply.c_str();
     }
     const JsonValue& p = *parsed;
@@ -381,7 +381,7 @@ EMSCRIPTEN_KEEPALIVE double rapport_start_import(const char* entityName, const c
     if (mappingNames != nullptr && mappingNames[0] != '\0') {
         // The header decides how many columns the mapping must name.
         auto& app = rapport::platform::appState();
-        if (!app.store) { gError = "The database is not open."; return 0; }
+        if (!app.store) { gError = rapport::app::noDatabaseMessage(app); return 0; }
         auto preview = rapport::store::previewImport(app.store->db(), data, *entity, options, 1);
         if (!preview) { gError = preview.error().message; return 0; }
         auto mapping = rapport::store::mappingFromNames(*entity, mappingNames, preview->header.size());
@@ -397,7 +397,7 @@ EMSCRIPTEN_KEEPALIVE double rapport_start_import(const char* entityName, const c
 // rapport_result_size), or 0 (see rapport_take_error).
 EMSCRIPTEN_KEEPALIVE const char* rapport_export(const char* what) {
     auto& app = rapport::platform::appState();
-    if (!app.store) { gError = "The database is not open."; return nullptr; }
+    if (!app.store) { gError = rapport::app::noDatabaseMessage(app); return nullptr; }
     const std::string kind = what != nullptr ? what : "";
     rapport::core::Result<std::string> bytes = rapport::core::makeError("");
     if (kind == "database") {

@@ -189,3 +189,50 @@ test('a large import is copied out for saving in slices; an edit right after it 
     await browser.close();
   }
 });
+
+test('while the saved data loads, the hook\'s verbs say to wait for ready and change nothing', async () => {
+  const browser = await launch();
+  try {
+    const { page, record, started } = await openPage(browser.context, server.origin + '/');
+    await waitReady(page, started);
+    await page.evaluate(() => window.rapport.generateDemo({ customers: 20000, seed: 4 }));
+    await waitSaved(page);
+    const saved = (await state(page)).counts;
+
+    // From the moment the app runs until its database is open, a script's calls are
+    // refused with the reason (the saved copy loads while the page starts).
+    await browser.context.addInitScript(() => {
+      window.__early = [];
+      const tick = () => {
+        let s = null;
+        try { s = window.rapport && window.rapport.state(); } catch (e) { s = null; }  // not running yet
+        if (s && s.storage.state !== 'opening') { window.__early.push('missed: ' + s.storage.state); return; }
+        if (!s) { setTimeout(tick, 1); return; }
+        window.__early.push('loading text: ' + document.getElementById('loading-text').textContent);
+        const calls = {
+          importCsv: () => window.rapport.importCsv('customers', 'early.csv', 'customer_id,name\nEARLY1,Early\n'),
+          exportCsv: () => window.rapport.exportCsv('customers'),
+          generateDemo: () => window.rapport.generateDemo({ customers: 1000 }),
+          exportDatabase: () => window.rapport.exportDatabase(),
+        };
+        for (const [verb, call] of Object.entries(calls)) {
+          Promise.resolve().then(call).then(() => window.__early.push(verb + ': done'), (e) => window.__early.push(verb + ': ' + e.message));
+        }
+      };
+      tick();
+    });
+    const t0 = Date.now();
+    await page.reload();
+    await waitReady(page, t0);
+    await page.waitForFunction(() => window.__early.length >= 5, null, { timeout: 10000 });
+    const early = await page.evaluate(() => window.__early);
+    const wait = 'The saved data is still loading: wait for rapport.ready, then try again.';
+    assert.deepEqual(early.slice(1).sort(), ['exportCsv', 'exportDatabase', 'generateDemo', 'importCsv'].map((v) => `${v}: ${wait}`));
+    const s = await state(page);
+    assert.deepEqual(s.counts, saved);
+    assert.equal(s.storage.state, 'saved');
+    const found = await page.evaluate(async () => new TextDecoder().decode(await window.rapport.exportCsv('customers')).includes('EARLY1'));
+    assert.equal(found, false);
+    assert.deepEqual(record.pageErrors, []);
+  } finally { await browser.close(); }
+});
