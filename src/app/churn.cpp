@@ -935,7 +935,7 @@ core::Status ChurnParams::validate() const {
 }
 
 core::Result<uint64_t> startChurn(AppState& app, const ChurnParams& params) {
-    if (!app.store) return core::makeError("The database is not open.");
+    if (!app.store) return core::makeError(noDatabaseMessage(app));
     if (app.counts.customers == 0) return core::makeError("There are no customers yet: load demo data or import customers first.");
     if (auto s = params.validate(); !s) return s.error();
     return startJob(app, std::make_unique<ChurnJob>(params));
@@ -1046,7 +1046,7 @@ void restoreChurn(AppState& app) {
 }
 
 core::Result<std::string> churnScoresJson(AppState& app, int64_t runId, int64_t limit) {
-    if (!app.store) return core::makeError("The database is not open.");
+    if (!app.store) return core::makeError(noDatabaseMessage(app));
     const ChurnRun* run = app.churn.run && app.churn.run->runId == runId ? &*app.churn.run : nullptr;
     std::optional<ChurnRun> loaded;
     if (run == nullptr) {

@@ -19,7 +19,7 @@ core::Result<bool> FactsStage::run(AppState& app, std::chrono::steady_clock::tim
         reader_.reset();
         return true;
     }
-    if (!app.store) return core::makeError("The database is not open.");
+    if (!app.store) return core::makeError(noDatabaseMessage(app));
     if (!reader_ || version_ != app.dataVersion) {
         // app.counts is refreshed with every change of the records (refreshCounts).
         auto reader = store::CustomerFactsReader::begin(app.store->db(), &app.counts);
@@ -83,7 +83,7 @@ private:
 }  // namespace
 
 core::Result<uint64_t> startReadingFacts(AppState& app) {
-    if (!app.store) return core::makeError("The database is not open.");
+    if (!app.store) return core::makeError(noDatabaseMessage(app));
     return startJob(app, std::make_unique<FactsJob>());
 }
 

@@ -813,7 +813,7 @@ private:
 }  // namespace
 
 core::Result<uint64_t> startNpsReport(AppState& app, const std::string& kind, const NpsFilter& filter, NpsGroupBy by, NpsGroupBy then) {
-    if (!app.store) return core::makeError("The database is not open.");
+    if (!app.store) return core::makeError(noDatabaseMessage(app));
     if (kind != "nps" && kind != "csat") return core::makeError("Unknown report \"" + kind + "\".");
     if (then != NpsGroupBy::None && kind == "csat") return core::makeError("CSAT reports take one grouping.");
     if (then != NpsGroupBy::None && (by == NpsGroupBy::None || then == by)) {

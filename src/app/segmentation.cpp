@@ -608,7 +608,7 @@ std::optional<ClusterRun> loadClusterRun(store::Db& db, const store::ModelRun& s
 // ---- 2. RFM (public) ----------------------------------------------------------------------------
 
 core::Result<uint64_t> startRfm(AppState& app, int32_t asOfDay, bool background) {
-    if (!app.store) return core::makeError("The database is not open.");
+    if (!app.store) return core::makeError(noDatabaseMessage(app));
     if (app.counts.customers == 0) return core::makeError("There are no customers yet: load demo data or import customers and orders first.");
     return startJob(app, std::make_unique<RfmJob>(asOfDay, background));
 }
@@ -693,7 +693,7 @@ core::Status ClusterParams::validate(int64_t customers) const {
 }
 
 core::Result<uint64_t> startClustering(AppState& app, const ClusterParams& params) {
-    if (!app.store) return core::makeError("The database is not open.");
+    if (!app.store) return core::makeError(noDatabaseMessage(app));
     if (auto s = params.validate(app.counts.customers); !s) return s.error();
     return startJob(app, std::make_unique<ClusterJob>(params));
 }

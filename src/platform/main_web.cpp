@@ -88,6 +88,10 @@ void syncBrowser(AppState& app) {
     }
 }
 
+// A job's slice while a frame is due, or while a save is on its way (rapport_job_slice,
+// frame()): IndexedDB's answers and the frame wait for the slice that runs.
+constexpr double kShortSliceMs = 4.0;
+
 // Long work between frames too: while a job runs, a MessageChannel loop gives it slices
 // between animation frames, so the job uses the time frames leave idle (drawing takes ~1 ms
 // of the interval) instead of only its slice per frame. Input and storage callbacks run
@@ -130,7 +134,8 @@ void frame() {
     if (app.storage == rapport::app::StorageState::Opening && !platform::openPersistentStorage(app)) return;
     // Long work advances by one ~10 ms slice per frame (4 ms while a save is on its way, as
     // between frames), and between frames from the loop its start set going (js_pump_jobs).
-    rapport::app::runJobs(app, std::chrono::milliseconds(platform::saveInFlight() ? 4 : 10));
+    const double frameSliceMs = platform::saveInFlight() ? kShortSliceMs : 10.0;
+    rapport::app::runJobs(app, std::chrono::microseconds(static_cast<int64_t>(frameSliceMs * 1000)));
     if (app.runner.active) {
         // While a job runs, the screen changes only by its progress: draw ten times a
         // second, or at once when there is input, and leave the rest of the time to it.
@@ -180,11 +185,11 @@ extern "C" EMSCRIPTEN_KEEPALIVE int rapport_job_slice(int pageHidden) {
     // Until the next frame is due (30 a second while a job runs), slices of at most ~20 ms:
     // long enough that the job's data stays warm in the CPU's caches, short enough that
     // input waits at most that long. Once it is due, 4 ms slices until it has been drawn,
-    // and the same while a save is in flight: each of its steps (a timer, IndexedDB's
-    // answer) waits for the slice that runs, and a save after an edit would take ~60 ms
-    // instead of ~20 behind a view's background read. A hidden tab draws nothing, so
+    // and the same while a save is in flight: each of IndexedDB's answers waits for the
+    // slice that runs, and a save after an edit would take ~60 ms instead of ~20 behind a
+    // view's background read. A hidden tab draws nothing, so
     // there the long slices simply go on.
-    constexpr double kFrameDueMs = 1000.0 / 30.0, kMaxSliceMs = 20.0, kShortSliceMs = 4.0;
+    constexpr double kFrameDueMs = 1000.0 / 30.0, kMaxSliceMs = 20.0;
     double budget = kMaxSliceMs;
     if (pageHidden == 0) budget = std::clamp(kFrameDueMs - (emscripten_get_now() - gHost.frameStartMs), kShortSliceMs, kMaxSliceMs);
     if (platform::saveInFlight()) budget = kShortSliceMs;

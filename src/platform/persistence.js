@@ -100,7 +100,7 @@ var RapportStorage = (function () {
         for (var from = 0; from < count; from += LOAD_RANGE) take(from, Math.min(from + LOAD_RANGE, count) - 1);
         take(count);  // anything past the saved size (none, normally): C++ drops it
       };
-      tx.oncomplete = function () { resolve({ meta: meta, chunks: chunks }); };
+      tx.oncomplete = function () { resolve(); };
       tx.onerror = function () { reject(tx.error); };
       tx.onabort = function () { reject(tx.error || new Error('aborted')); };
     });

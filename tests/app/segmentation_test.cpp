@@ -666,11 +666,17 @@ TEST_SUITE("app") {
         CHECK(app.segmentation.clusters->k <= 5);
         CHECK(app.segmentation.clusters->labels.size() == 5);
 
-        // Without a database, or without customers.
+        // Without a database (none could be opened, or it is still loading), or without
+        // customers.
         AppState closed;
+        closed.storage = StorageState::Error;
         auto none = startClustering(closed, fixedK(2));
         REQUIRE_FALSE(none);
         CHECK(none.error().message == "The database is not open.");
+        AppState loading;  // start-up: the saved data is still coming in
+        auto early = startClustering(loading, fixedK(2));
+        REQUIRE_FALSE(early);
+        CHECK(early.error().message == "The saved data is still loading: wait for rapport.ready, then try again.");
         AppState empty;
         REQUIRE(openStorage(empty, ":memory:", StorageState::InMemory));
         auto rfm = startRfm(empty, store::kNoDay);
