@@ -69,6 +69,8 @@ Result<int64_t> Db::queryInt(std::string_view sql) {
 
 int64_t Db::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
+bool Db::inTransaction() const { return db_ != nullptr && sqlite3_get_autocommit(db_) == 0; }
+
 Error Db::lastError(std::string_view what) const { return errorFrom(db_, sqlite3_errcode(db_), what); }
 
 // ---- Stmt ----------------------------------------------------------------------------

@@ -49,6 +49,11 @@ public:
     // The rowid of the last row inserted on this connection.
     int64_t lastInsertRowId() const;
 
+    // Whether a transaction is open. SQLite rolls back the whole transaction itself after
+    // some errors (out of memory, disk full) in a statement that keeps no journal of its
+    // own: code that goes on after a failed statement checks this first.
+    bool inTransaction() const;
+
     // An Error from the connection's current error code and message.
     Error lastError(std::string_view what) const;
 

@@ -249,6 +249,17 @@ core::Result<FileShape> readShape(std::string_view data, const ImportOptions& op
 
 // ---- 3. Writing --------------------------------------------------------------------------
 
+// Rows written by one statement where the importer batches them: SQLite's work per
+// statement (starting, halting, opening and closing the table) is paid once per batch.
+constexpr int kBatchRows = 32;
+
+// `count` times "(?, ...)" for a multi-row INSERT's VALUES.
+std::string repeatedParams(const std::string& params, int count) {
+    std::string sql;
+    for (int k = 0; k < count; ++k) sql += (k > 0 ? ", " : "") + params;
+    return sql;
+}
+
 // Everything needed to write one entity's rows.
 struct Writer {
     Entity entity;
@@ -256,7 +267,7 @@ struct Writer {
     int keyField = -1, customerField = -1, campaignField = -1, emailField = -1;
     std::vector<int> mappedFields;  // fields with a column in the file, in field order
     Stmt findByKey, findByEmail, findContact, insert, update, logUpdated, setAttribute;
-    Stmt createCustomer;  // minimal customers for unknown ids
+    Stmt createCustomer, createCustomers;  // minimal customers for unknown ids: one, and kBatchRows
     std::vector<int> insertFields, updateFields;  // bind order
     std::string insertColumns, insertParams;       // "(a, b)" and "(?, ?)"
 };
@@ -338,7 +349,12 @@ core::Status prepareWriter(Db& db, Writer& w, const std::vector<int>& mapping) {
                                           " ON CONFLICT (customer_id, name) DO UPDATE SET value = excluded.value"); !s) return s;
     }
     if (w.customerField >= 0) {
-        if (auto s = make(w.createCustomer, "INSERT INTO customers (external_id) VALUES (?)"); !s) return s;
+        // OR FAIL: a multi-row statement that may abort keeps a journal of every page it
+        // changes, to take back its own rows; these ids are new (the importer knows every
+        // customer's id), so nothing can fail here that does not stop the whole import.
+        if (auto s = make(w.createCustomer, "INSERT OR FAIL INTO customers (id, external_id) VALUES (?, ?)"); !s) return s;
+        if (auto s = make(w.createCustomers, "INSERT OR FAIL INTO customers (id, external_id) VALUES " +
+                                                 repeatedParams("(?, ?)", kBatchRows)); !s) return s;
     }
     return {};
 }
@@ -393,15 +409,20 @@ struct Importer::Impl {
     bool keysCheckedAtEnd = false;
     std::vector<int64_t> insertedLines;
     // Then nothing but a bad value can stop an insert (and the cells were checked), so new
-    // rows go kBatch to a statement: SQLite's work per statement (starting, halting,
-    // opening and closing the table) is paid once per batch instead of once per row. Texts
-    // that are not in the file (unescaped or rewritten cells) are copied, as what they
-    // point into is gone by the time the batch runs.
-    static constexpr int kBatch = 32;
+    // rows go kBatchRows to a statement. Texts that are not in the file (unescaped or
+    // rewritten cells) are copied, as what they point into is gone by the time the batch
+    // runs.
     bool batching = false;
     Stmt batchInsert;
-    std::vector<Value> batchValues;  // kBatch rows of the insert's fields; sized once
+    std::vector<Value> batchValues;  // kBatchRows rows of the insert's fields; sized once
     std::vector<int64_t> batchLines;
+    // Customers created for unknown ids wait too, kBatchRows to a statement, under the ids
+    // SQLite would give them (one past the largest, in turn: nothing else writes customers
+    // meanwhile). The rows that name one may be written before it is: foreign keys are
+    // not checked until the transaction is over. (id, end of its external id in newKeys)
+    int64_t nextCustomerId = 0;
+    std::vector<std::pair<int64_t, size_t>> newCustomers;
+    std::string newKeys;
     // Answers into an empty table: the comment index is paused too and built once in
     // finish(), also inside the transaction (through its triggers, a million answers
     // take ~18 s natively instead of ~6 s).
@@ -417,7 +438,12 @@ struct Importer::Impl {
     }
     core::Status loadIds(const char* sql, core::StringIds& out);
     core::Status processRow();
-    void flushBatch();
+    core::Status flushBatch();
+    core::Status flushNewCustomers();
+    // After a statement failed: an error that ends the import if SQLite has rolled the
+    // transaction back itself (out of memory, storage full), so that no later row is
+    // written outside it.
+    core::Status stillInTransaction(const core::Error& error) const;
     core::Status rebuildIndexes();
     core::Status dropDuplicateKeys();
     // Whether `text` lies in the file, which outlives the import (a cell as written; not one
@@ -517,12 +543,14 @@ core::Status Importer::Impl::processRow() {
                 reject(line, columnOfField(writer.customerField), v.text, "unknown customer");
                 return {};
             }
-            writer.createCustomer.reset();
-            writer.createCustomer.bind(1, std::string_view(v.text));
-            if (auto s = writer.createCustomer.run(); !s) return s;
-            customer = db->lastInsertRowId();
+            customer = nextCustomerId++;
             customers.insert(v.text, *customer);
+            newKeys += v.text;
+            newCustomers.emplace_back(*customer, newKeys.size());
             ++report.customersCreated;
+            if (newCustomers.size() == static_cast<size_t>(kBatchRows)) {
+                if (auto s = flushNewCustomers(); !s) return s;
+            }
         }
         customerRef.kind = Value::Int;
         customerRef.i = *customer;
@@ -590,7 +618,7 @@ core::Status Importer::Impl::processRow() {
                 ++to;
             }
             batchLines.push_back(line);
-            if (batchLines.size() == static_cast<size_t>(kBatch)) flushBatch();
+            if (batchLines.size() == static_cast<size_t>(kBatchRows)) return flushBatch();
             return {};
         }
         Stmt& ins = writer.insert;
@@ -598,6 +626,7 @@ core::Status Importer::Impl::processRow() {
         int i = 1;
         for (const int f : writer.insertFields) bindValue(ins, i++, valueOf(f));
         if (auto s = ins.run(); !s) {
+            if (auto lost = stillInTransaction(s.error()); !lost) return lost;
             // Into a table that was empty, a clash can only be with an earlier row of this file.
             if (ins.violatedUniqueness() && !emailKeyed) rejectDuplicate();
             else reject(line, -1, "", "could not be saved: " + s.error().message);
@@ -623,6 +652,7 @@ core::Status Importer::Impl::processRow() {
             for (const int f : writer.updateFields) bindValue(up, i++, valueOf(f));
             up.bind(i, existing);
             if (auto s = up.run(); !s) {
+                if (auto lost = stillInTransaction(s.error()); !lost) return lost;
                 reject(line, -1, "", "could not be saved: " + s.error().message);
                 return {};
             }
@@ -646,26 +676,35 @@ core::Status Importer::Impl::processRow() {
 }
 
 // Inserts the rows waiting in the batch: in one statement when the batch is full, else (the
-// file's last rows) one by one. Should the batch fail (it cannot for a value the cells'
-// checks passed, but if it did), SQLite takes the whole statement back and each row is
+// file's last rows) one by one. The batch statement is INSERT OR FAIL: a multi-row statement
+// that may abort keeps a journal of every page it changes, to take back its own rows, which
+// costs a copy of the table's last page per batch. Should it fail (it cannot for a value the
+// cells' checks passed, but if it did), the rows before the failing one stay: they are
+// counted from the rowids (the table was empty, so they follow the file) and the rest are
 // tried alone, so only the failing one is reported.
-void Importer::Impl::flushBatch() {
+core::Status Importer::Impl::flushBatch() {
     const size_t rows = batchLines.size(), fields = writer.insertFields.size();
-    bool done = false;
-    if (rows == static_cast<size_t>(kBatch)) {
+    size_t from = 0;
+    if (rows == static_cast<size_t>(kBatchRows)) {
         batchInsert.reset();
         for (size_t k = 0; k < rows * fields; ++k) bindValue(batchInsert, static_cast<int>(k) + 1, batchValues[k]);
-        done = static_cast<bool>(batchInsert.run());
-        if (done) {
-            report.inserted += static_cast<int64_t>(rows);
-            insertedLines.insert(insertedLines.end(), batchLines.begin(), batchLines.end());
+        if (auto s = batchInsert.run(); s) {
+            from = rows;
+        } else {
+            if (auto lost = stillInTransaction(s.error()); !lost) return lost;
+            auto last = db->queryInt(std::string("SELECT coalesce(max(rowid), 0) FROM ") + writer.info->table);
+            if (!last) return last.error();
+            from = static_cast<size_t>(std::clamp<int64_t>(*last - ownRowidBefore - report.inserted, 0, static_cast<int64_t>(rows)));
         }
+        report.inserted += static_cast<int64_t>(from);
+        insertedLines.insert(insertedLines.end(), batchLines.begin(), batchLines.begin() + static_cast<std::ptrdiff_t>(from));
     }
-    for (size_t r = 0; r < rows && !done; ++r) {
+    for (size_t r = from; r < rows; ++r) {
         Stmt& ins = writer.insert;
         ins.reset();
         for (size_t k = 0; k < fields; ++k) bindValue(ins, static_cast<int>(k) + 1, batchValues[r * fields + k]);
         if (auto s = ins.run(); !s) {
+            if (auto lost = stillInTransaction(s.error()); !lost) return lost;
             reject(batchLines[r], -1, "", "could not be saved: " + s.error().message);
             continue;
         }
@@ -673,6 +712,38 @@ void Importer::Impl::flushBatch() {
         insertedLines.push_back(batchLines[r]);
     }
     batchLines.clear();
+    return {};
+}
+
+// Writes the customers created for unknown ids that wait: kBatchRows to a statement, the
+// file's last ones one by one. Their ids and keys are new, so a failure stops the import.
+core::Status Importer::Impl::flushNewCustomers() {
+    const size_t n = newCustomers.size();
+    auto key = [this](size_t k) {
+        const size_t begin = k == 0 ? 0 : newCustomers[k - 1].second;
+        return std::string_view(newKeys).substr(begin, newCustomers[k].second - begin);
+    };
+    if (n == static_cast<size_t>(kBatchRows)) {
+        Stmt& batch = writer.createCustomers;
+        batch.reset();
+        for (size_t k = 0; k < n; ++k) batch.bind(static_cast<int>(2 * k + 1), newCustomers[k].first).bindStatic(static_cast<int>(2 * k + 2), key(k));
+        if (auto s = batch.run(); !s) return s;
+    } else {
+        for (size_t k = 0; k < n; ++k) {
+            Stmt& one = writer.createCustomer;
+            one.reset();
+            one.bind(1, newCustomers[k].first).bindStatic(2, key(k));
+            if (auto s = one.run(); !s) return s;
+        }
+    }
+    newCustomers.clear();
+    newKeys.clear();
+    return {};
+}
+
+core::Status Importer::Impl::stillInTransaction(const core::Error& error) const {
+    if (db->inTransaction()) return {};
+    return core::makeError("The import stopped and nothing was imported: " + error.message);
 }
 
 // The indexes dropped for an import into an empty table, built again. A unique index
@@ -781,6 +852,7 @@ core::Result<std::unique_ptr<Importer>> Importer::begin(Db& db, std::string_view
     auto mark = [&db](const std::string& sql) { return db.queryInt(sql).value_or_empty(); };
     d.ownRowidBefore = mark(std::string("SELECT coalesce(max(rowid), 0) FROM ") + info.table);
     d.customerRowidBefore = mark("SELECT coalesce(max(rowid), 0) FROM customers");
+    d.nextCustomerId = d.customerRowidBefore + 1;
     d.tableWasEmpty = d.ownRowidBefore == 0;
     if (d.tableWasEmpty) {
         // Indexes SQLite made for UNIQUE and PRIMARY KEY constraints have no SQL and stay:
@@ -794,12 +866,11 @@ core::Result<std::unique_ptr<Importer>> Importer::begin(Db& db, std::string_view
             if (isUniqueIndex(index.second) && d.writer.keyField >= 0) d.keysCheckedAtEnd = true;
         }
         if (d.keysCheckedAtEnd && entity != Entity::Customers) {
-            std::string sql = std::string("INSERT INTO ") + info.table + " " + d.writer.insertColumns + " VALUES ";
-            for (int k = 0; k < Impl::kBatch; ++k) sql += (k > 0 ? ", " : "") + d.writer.insertParams;
-            auto batch = Stmt::prepare(db, sql);
+            auto batch = Stmt::prepare(db, std::string("INSERT OR FAIL INTO ") + info.table + " " + d.writer.insertColumns +
+                                               " VALUES " + repeatedParams(d.writer.insertParams, kBatchRows));
             if (!batch) return batch.error();
             d.batchInsert = std::move(*batch);
-            d.batchValues.resize(static_cast<size_t>(Impl::kBatch) * d.writer.insertFields.size());
+            d.batchValues.resize(static_cast<size_t>(kBatchRows) * d.writer.insertFields.size());
             d.batching = true;
         }
         for (const auto& index : d.droppedIndexes) {
@@ -826,7 +897,12 @@ core::Result<bool> Importer::step(int64_t maxRows) {
     for (int64_t n = 0; n < maxRows; ++n) {
         if (!d.reader.next(d.row)) {
             d.done = true;
-            d.flushBatch();
+            auto flushed = d.flushNewCustomers();
+            if (flushed) flushed = d.flushBatch();
+            if (!flushed) {
+                cancel();
+                return flushed.error();
+            }
             return false;
         }
         if (auto s = d.processRow(); !s) {
