@@ -10,7 +10,7 @@ namespace {
 
 class ImportJob : public Job {
 public:
-    ImportJob(std::unique_ptr<store::Importer> importer, std::shared_ptr<const std::string> bytes, std::string fileName)
+    ImportJob(std::unique_ptr<store::Importer> importer, std::shared_ptr<const void> bytes, std::string fileName)
         : importer_(std::move(importer)), bytes_(std::move(bytes)), fileName_(std::move(fileName)) {}
 
     std::string title() const override { return "Importing " + fileName_; }
@@ -54,21 +54,21 @@ public:
 
 private:
     std::unique_ptr<store::Importer> importer_;
-    std::shared_ptr<const std::string> bytes_;  // the importer reads from these
+    std::shared_ptr<const void> bytes_;  // keeps alive the bytes the importer reads
     std::string fileName_;
     bool rowsDone_ = false;
     uint64_t finishingShown_ = 0;
 };
 
-core::Result<uint64_t> launch(AppState& app, std::shared_ptr<const std::string> bytes, const std::string& fileName,
+core::Result<uint64_t> launch(AppState& app, std::shared_ptr<const void> owner, std::string_view bytes, const std::string& fileName,
                               store::Entity entity, store::ImportOptions options) {
     if (auto s = checkWritable(app); !s) return s.error();
     // Before the importer opens its transaction: a view's background read gives way.
     if (auto s = makeRoomForWork(app); !s) return s.error();
     options.fileName = fileName;
-    auto importer = store::Importer::begin(app.store->db(), *bytes, entity, options);
+    auto importer = store::Importer::begin(app.store->db(), bytes, entity, options);
     if (!importer) return importer.error();
-    return startJob(app, std::make_unique<ImportJob>(std::move(*importer), std::move(bytes), fileName));
+    return startJob(app, std::make_unique<ImportJob>(std::move(*importer), std::move(owner), fileName));
 }
 
 }  // namespace
@@ -115,14 +115,21 @@ core::Result<uint64_t> startImport(AppState& app) {
     if (!app.importSession || !app.importSession->preview) return core::makeError("Choose a file to import first.");
     ImportSession& s = *app.importSession;
     if (!s.problem.empty()) return core::makeError(s.problem);
-    auto id = launch(app, s.bytes, s.fileName, s.entity, s.options);
+    auto id = launch(app, s.bytes, *s.bytes, s.fileName, s.entity, s.options);
     if (id) s.jobId = *id;
     return id;
 }
 
 core::Result<uint64_t> startImportJob(AppState& app, std::string fileName, std::string bytes, store::Entity entity,
                                       const store::ImportOptions& options) {
-    return launch(app, std::make_shared<const std::string>(std::move(bytes)), fileName, entity, options);
+    auto owned = std::make_shared<const std::string>(std::move(bytes));
+    const std::string_view view = *owned;
+    return launch(app, std::move(owned), view, fileName, entity, options);
+}
+
+core::Result<uint64_t> startImportJob(AppState& app, std::string fileName, std::shared_ptr<const void> owner,
+                                      std::string_view bytes, store::Entity entity, const store::ImportOptions& options) {
+    return launch(app, std::move(owner), bytes, fileName, entity, options);
 }
 
 core::Status undoLastImport(AppState& app) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/jobs.hpp"
@@ -37,6 +38,10 @@ core::Result<uint64_t> startImport(AppState& app);
 // Starts an import job directly (automation hook): the report arrives as the job's result.
 core::Result<uint64_t> startImportJob(AppState& app, std::string fileName, std::string bytes, store::Entity entity,
                                       const store::ImportOptions& options);
+// The same for bytes that stay where the caller put them: `owner` keeps them alive for as
+// long as the job reads them (the hook's copy of a page's file is not copied again).
+core::Result<uint64_t> startImportJob(AppState& app, std::string fileName, std::shared_ptr<const void> owner,
+                                      std::string_view bytes, store::Entity entity, const store::ImportOptions& options);
 
 core::Status undoLastImport(AppState& app);
 

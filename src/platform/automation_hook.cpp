@@ -360,8 +360,9 @@ EMSCRIPTEN_KEEPALIVE const char* rapport_job_json(double id) {
 EMSCRIPTEN_KEEPALIVE double rapport_start_import(const char* entityName, const char* fileName, char* bytes, double size,
                                                  const char* mode, const char* matchOn, const char* unknown,
                                                  const char* mappingNames) {
-    std::string data(bytes, static_cast<size_t>(size));
-    std::free(bytes);
+    // The page's copy, read where it lies and freed when the job no longer needs it.
+    std::shared_ptr<const void> owner(bytes, [](char* p) { std::free(p); });
+    const std::string_view data(bytes, static_cast<size_t>(size));
     const auto entity = rapport::store::entityFromName(entityName != nullptr ? entityName : "");
     if (!entity) {
         gError = "Unknown entity: use customers, orders, surveys, interactions, campaigns or campaign_contacts.";
@@ -388,7 +389,8 @@ EMSCRIPTEN_KEEPALIVE double rapport_start_import(const char* entityName, const c
         if (!mapping) { gError = "The mapping must name one field, \"@attribute\" or \"@ignore\" for each column of the file."; return 0; }
         options.mapping = *mapping;
     }
-    auto id = rapport::app::startImportJob(rapport::platform::appState(), fileName != nullptr ? fileName : "", std::move(data), *entity, options);
+    auto id = rapport::app::startImportJob(rapport::platform::appState(), fileName != nullptr ? fileName : "", std::move(owner), data,
+                                           *entity, options);
     if (!id) { gError = id.error().message; return 0; }
     return static_cast<double>(*id);
 }

@@ -95,6 +95,7 @@
     else if (data instanceof ArrayBuffer) data = new Uint8Array(data);
     else if (!(data instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array, an ArrayBuffer or a string');
     const ptr = Module._malloc(Math.max(1, data.length));
+    if (!ptr) throw new RangeError('Not enough memory for ' + (data.length / 1048576).toFixed(1) + ' MB: close other tabs and try again.');
     Module.HEAPU8.set(data, ptr);
     return [ptr, data.length];
   }
