@@ -107,6 +107,7 @@ std::string stateJson(const AppState& app) {
     };
     timing("frameTime", app.frames);
     timing("uiTime", app.uiFrames);
+    w.field("softwareRendering", app.softwareRendering);
     w.endObject();
     return w.str();
 }

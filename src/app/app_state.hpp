@@ -86,6 +86,10 @@ struct AppState {
     uint64_t dataVersion = 1;                      // bumped whenever records change
     FrameStats frames;    // the whole C++ frame, GL submission included
     FrameStats uiFrames;  // up to ImGui::Render(): building the UI, without GL submission
+    // WebGL draws in software (no GPU, or one the browser blocks): every frame of a large
+    // canvas then costs the CPU tens of milliseconds, which long work needs (set by the
+    // platform at start-up).
+    bool softwareRendering = false;
 };
 
 // Why there is no database to work on: still loading at start-up, or not open at all.

@@ -1,6 +1,7 @@
 #include "platform/gl_renderer_web.hpp"
 
 #include <GLES3/gl3.h>
+#include <emscripten.h>
 #include <imgui.h>
 
 #include <cstddef>
@@ -184,5 +185,23 @@ void renderUi(const ImDrawData* data, int fbWidth, int fbHeight) {
     glBindVertexArray(0);
     glDisable(GL_SCISSOR_TEST);
 }
+
+namespace {
+
+// The unmasked renderer where the browser gives it (WEBGL_debug_renderer_info), else the
+// plain one: Chrome names SwiftShader, Firefox llvmpipe and Windows its Basic Render Driver.
+EM_JS(int, js_software_renderer, (), {
+    try {
+        const info = GLctx.getExtension("WEBGL_debug_renderer_info");
+        const name = String(GLctx.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : GLctx.RENDERER) || "");
+        return /swiftshader|llvmpipe|softpipe|basic render driver|software/i.test(name) ? 1 : 0;
+    } catch (e) {
+        return 0;
+    }
+});
+
+}  // namespace
+
+bool isSoftwareRenderer() { return js_software_renderer() != 0; }
 
 }  // namespace rapport::platform

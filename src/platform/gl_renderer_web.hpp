@@ -20,5 +20,8 @@ void createUiFontTexture();
 void destroyUiFontTexture();
 // Draws one frame's draw data into the bound framebuffer (the canvas).
 void renderUi(const ImDrawData* data, int framebufferWidth, int framebufferHeight);
+// Whether the current WebGL context draws in software (SwiftShader, llvmpipe, WARP), as
+// its renderer string says.
+bool isSoftwareRenderer();
 
 }  // namespace rapport::platform

@@ -62,6 +62,11 @@ try {
     for (let r = 0; r < RUNS; ++r) {
       const { browser, page } = await fresh(server);
       try {
+        if (rows === 100000 && r === 0) {
+          // With software WebGL (the headless test browser's SwiftShader) the app redraws
+          // four times a second while a job runs instead of ten (ARCHITECTURE.md).
+          console.log(`# WebGL draws in software: ${await page.evaluate(() => window.rapport.state().softwareRendering)}`);
+        }
         await page.evaluate((text) => { window.__csv = new TextEncoder().encode(text); }, csv);
         await page.evaluate(async () => { window.__empty = await window.rapport.exportDatabase(); });
         const importOnce = () => page.evaluate(async () => {
