@@ -244,6 +244,43 @@ TEST_CASE("rows into an empty table go in batches: every row lands in file order
     CHECK(count(db, "SELECT count(*) FROM customers") == 0);
 }
 
+TEST_CASE("customers made for unknown ids: only for rows that are kept, the same name however it is written, in the order the rows name them") {
+    Store store = freshStore();
+    Db& db = store.db();
+    // C5's only row has a bad date and C6's too few fields, so neither is made; " C7 " and
+    // the quoted "C7" are C7.
+    const auto first = mustImport(db, "order_id,customer_id,ordered_at,amount\n"
+                                      "O1,C7,2024-01-02,10\nO2,C5,2024-13-45,10\nO3, C7 ,2024-01-03,11\n"
+                                      "O4,C6,2024-01-04\nO5,\"C7\",2024-01-05,12\nO6,C10,2024-01-06,13\n",
+                                  Entity::Orders);
+    CHECK(first.inserted == 4);
+    CHECK(first.customersCreated == 2);
+    CHECK(first.rejected.size() == 2);
+    CHECK(count(db, "SELECT count(*) FROM customers") == 2);
+    CHECK(count(db, "SELECT count(*) FROM customers WHERE external_id IN ('C5', 'C6')") == 0);
+    CHECK(count(db, "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.external_id = 'C7'") == 3);
+    CHECK(count(db, "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.external_id = 'C10'") == 1);
+    CHECK(text(db, "SELECT group_concat(external_id) FROM (SELECT external_id FROM customers ORDER BY id)") == "C7,C10");
+    // With customers already there, new ones get the next ids as the rows name them (more
+    // than one batch of 32), and the known ones are found.
+    std::string csv = "order_id,customer_id,ordered_at,amount\n";
+    for (int i = 1; i <= 80; ++i) csv += "P" + std::to_string(i) + ",N" + std::to_string(i % 40) + ",2024-02-01,5\n";
+    csv += "P81,C7,2024-02-02,6\n";
+    const int64_t before = count(db, "SELECT max(id) FROM customers");
+    const auto second = mustImport(db, csv, Entity::Orders);
+    CHECK(second.inserted == 81);
+    CHECK(second.customersCreated == 40);
+    CHECK(second.rejected.empty());
+    CHECK(count(db, "SELECT count(*) FROM customers") == 42);
+    CHECK(count(db, "SELECT count(*) FROM customers WHERE id > " + std::to_string(before) +
+                    " AND external_id = 'N' || ((id - " + std::to_string(before) + ") % 40)") == 40);
+    CHECK(count(db, "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.external_id LIKE 'P%'"
+                    " AND c.external_id = CASE o.external_id WHEN 'P81' THEN 'C7' ELSE 'N' || (CAST(substr(o.external_id, 2) AS INTEGER) % 40) END") == 81);
+    REQUIRE(undoLastImport(db));
+    CHECK(count(db, "SELECT count(*) FROM customers") == 2);
+    CHECK(count(db, "SELECT count(*) FROM orders") == 4);
+}
+
 TEST_CASE("batched rows keep texts the importer rewrote: unescaped quotes, reordered dates, lower-cased choices") {
     Store store = freshStore();
     Db& db = store.db();
