@@ -291,7 +291,9 @@ std::string jsonOfRow(const EntityInfo& info) {
     return sql + ")";
 }
 
-core::Status prepareWriter(Db& db, Writer& w, const std::vector<int>& mapping) {
+// `lookups`: whether rows may match existing records (the table was not empty): the
+// statements that find and update them are prepared only then.
+core::Status prepareWriter(Db& db, Writer& w, const std::vector<int>& mapping, bool lookups) {
     const EntityInfo& info = *w.info;
     std::vector<bool> mapped(info.fields.size(), false);
     for (const int m : mapping) {
@@ -330,20 +332,6 @@ core::Status prepareWriter(Db& db, Writer& w, const std::vector<int>& mapping) {
     w.insertColumns = "(" + cols + ")";
     w.insertParams = "(" + params + ")";
     if (auto s = make(w.insert, "INSERT INTO " + table + " " + w.insertColumns + " VALUES " + w.insertParams); !s) return s;
-    if (!sets.empty()) {
-        if (auto s = make(w.update, "UPDATE " + table + " SET " + sets + " WHERE rowid = ?"); !s) return s;
-    }
-    if (w.keyField >= 0) {
-        if (auto s = make(w.findByKey, "SELECT rowid FROM " + table + " WHERE external_id = ?"); !s) return s;
-    }
-    if (w.emailField >= 0) {
-        if (auto s = make(w.findByEmail, "SELECT id FROM customers WHERE email = ? ORDER BY id LIMIT 1"); !s) return s;
-    }
-    if (info.entity == Entity::CampaignContacts) {
-        if (auto s = make(w.findContact, "SELECT rowid FROM campaign_contacts WHERE campaign_id = ? AND customer_id = ?"); !s) return s;
-    }
-    if (auto s = make(w.logUpdated, "INSERT INTO undo_rows (undo_id, table_name, row_id, old_values) SELECT ?, '" + table +
-                                        "', rowid, " + jsonOfRow(info) + " FROM " + table + " WHERE rowid = ?"); !s) return s;
     if (info.entity == Entity::Customers) {
         if (auto s = make(w.setAttribute, "INSERT INTO customer_attributes (customer_id, name, value) VALUES (?, ?, ?)"
                                           " ON CONFLICT (customer_id, name) DO UPDATE SET value = excluded.value"); !s) return s;
@@ -356,7 +344,21 @@ core::Status prepareWriter(Db& db, Writer& w, const std::vector<int>& mapping) {
         if (auto s = make(w.createCustomers, "INSERT OR FAIL INTO customers (id, external_id) VALUES " +
                                                  repeatedParams("(?, ?)", kBatchRows)); !s) return s;
     }
-    return {};
+    if (!lookups) return {};
+    if (!sets.empty()) {
+        if (auto s = make(w.update, "UPDATE " + table + " SET " + sets + " WHERE rowid = ?"); !s) return s;
+    }
+    if (w.keyField >= 0) {
+        if (auto s = make(w.findByKey, "SELECT rowid FROM " + table + " WHERE external_id = ?"); !s) return s;
+    }
+    if (w.emailField >= 0) {
+        if (auto s = make(w.findByEmail, "SELECT id FROM customers WHERE email = ? ORDER BY id LIMIT 1"); !s) return s;
+    }
+    if (info.entity == Entity::CampaignContacts) {
+        if (auto s = make(w.findContact, "SELECT rowid FROM campaign_contacts WHERE campaign_id = ? AND customer_id = ?"); !s) return s;
+    }
+    return make(w.logUpdated, "INSERT INTO undo_rows (undo_id, table_name, row_id, old_values) SELECT ?, '" + table +
+                                  "', rowid, " + jsonOfRow(info) + " FROM " + table + " WHERE rowid = ?");
 }
 
 }  // namespace
@@ -837,11 +839,15 @@ core::Result<std::unique_ptr<Importer>> Importer::begin(Db& db, std::string_view
     d.txn.emplace(std::move(*txn));
     d.writer.entity = entity;
     d.writer.info = &info;
-    if (auto s = prepareWriter(db, d.writer, d.mapping); !s) return s.error();
-    if (d.writer.customerField >= 0) {
+    const bool hasKey = std::any_of(info.fields.begin(), info.fields.end(), [](const FieldSpec& f) { return f.type == FieldType::Key; });
+    const bool namesCustomers =
+        std::any_of(info.fields.begin(), info.fields.end(), [](const FieldSpec& f) { return f.type == FieldType::CustomerRef; });
+    const bool namesCampaigns =
+        std::any_of(info.fields.begin(), info.fields.end(), [](const FieldSpec& f) { return f.type == FieldType::CampaignRef; });
+    if (namesCustomers) {
         if (auto s = d.loadIds("SELECT external_id, id FROM customers", d.customers); !s) return s.error();
     }
-    if (d.writer.campaignField >= 0) {
+    if (namesCampaigns) {
         if (auto s = d.loadIds("SELECT external_id, id FROM campaigns", d.campaigns); !s) return s.error();
     }
     auto log = Stmt::prepare(db, "INSERT INTO undo_log (action, created_at, payload) VALUES ('import', datetime('now'), ?)");
@@ -863,15 +869,7 @@ core::Result<std::unique_ptr<Importer>> Importer::begin(Db& db, std::string_view
         while (list->step()) d.droppedIndexes.emplace_back(list->columnText(0), list->columnText(1));
         if (auto s = list->status(); !s) return s.error();
         for (const auto& index : d.droppedIndexes) {
-            if (isUniqueIndex(index.second) && d.writer.keyField >= 0) d.keysCheckedAtEnd = true;
-        }
-        if (d.keysCheckedAtEnd && entity != Entity::Customers) {
-            auto batch = Stmt::prepare(db, std::string("INSERT OR FAIL INTO ") + info.table + " " + d.writer.insertColumns +
-                                               " VALUES " + repeatedParams(d.writer.insertParams, kBatchRows));
-            if (!batch) return batch.error();
-            d.batchInsert = std::move(*batch);
-            d.batchValues.resize(static_cast<size_t>(kBatchRows) * d.writer.insertFields.size());
-            d.batching = true;
+            if (isUniqueIndex(index.second) && hasKey) d.keysCheckedAtEnd = true;
         }
         for (const auto& index : d.droppedIndexes) {
             // The name comes from sqlite_master (our own schema), quoted as an identifier.
@@ -882,6 +880,17 @@ core::Result<std::unique_ptr<Importer>> Importer::begin(Db& db, std::string_view
             if (!paused) return paused.error();
             d.pausedComments = std::move(*paused);
         }
+    }
+    // The statements come after the schema changes above, which would make SQLite
+    // compile each of them again on its first use.
+    if (auto s = prepareWriter(db, d.writer, d.mapping, !d.tableWasEmpty); !s) return s.error();
+    if (d.keysCheckedAtEnd && entity != Entity::Customers) {
+        auto batch = Stmt::prepare(db, std::string("INSERT OR FAIL INTO ") + info.table + " " + d.writer.insertColumns +
+                                           " VALUES " + repeatedParams(d.writer.insertParams, kBatchRows));
+        if (!batch) return batch.error();
+        d.batchInsert = std::move(*batch);
+        d.batchValues.resize(static_cast<size_t>(kBatchRows) * d.writer.insertFields.size());
+        d.batching = true;
     }
 
     d.values.resize(info.fields.size());
