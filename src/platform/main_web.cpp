@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/app_state.hpp"
@@ -29,6 +30,7 @@
 #include "platform/persistence.hpp"
 #include "platform/scatter_gl.hpp"
 #include "ui/charts/scatter_renderer.hpp"
+#include "ui/draw_signature.hpp"
 #include "ui/fonts.hpp"
 #include "ui/shell.hpp"
 #include "ui/theme.hpp"
@@ -47,7 +49,12 @@ struct Host {
     rapport::app::Theme syncedTheme = rapport::app::Theme::Light;
     bool readySent = false;
     double frameStartMs = 0;  // emscripten_get_now() at the start of the last frame
-    double drawnMs = 0;       // ... of the last frame that was drawn
+    double drawnMs = 0;       // ... of the last frame that was built
+    // What the canvas shows (ui::drawSignature of the frame drawn last; none: draw the next
+    // one), and whether it must be drawn anyway (a resized drawing buffer is cleared, a new
+    // font texture or theme changes pixels the draw data may not).
+    std::optional<uint64_t> shownSignature;
+    bool mustDraw = true;
 };
 Host gHost;
 
@@ -64,6 +71,7 @@ void syncCanvas(AppState& app) {
         platform::setCanvasBufferSize(width, height);
         gHost.bufferWidth = width;
         gHost.bufferHeight = height;
+        gHost.mustDraw = true;
     }
     const auto scale = static_cast<float>(size.pixelRatio);
     if (scale != gHost.scale) {
@@ -72,6 +80,7 @@ void syncCanvas(AppState& app) {
         if (!warning.empty()) app.lastError = warning;
         platform::createUiFontTexture();
         ui::applyTheme(app.theme, scale);
+        gHost.mustDraw = true;
     }
 }
 
@@ -85,6 +94,7 @@ void syncBrowser(AppState& app) {
         gHost.syncedTheme = app.theme;
         platform::storeTheme(rapport::app::themeName(app.theme));
         ui::applyTheme(app.theme, gHost.scale);
+        gHost.mustDraw = true;
     }
 }
 
@@ -156,19 +166,30 @@ void frame() {
     ImGui::Render();
     const auto drawn = std::chrono::steady_clock::now();
 
-    glViewport(0, 0, gHost.bufferWidth, gHost.bufferHeight);
-    const ImVec4 bg = ui::palette().appBg;
-    glClearColor(bg.x, bg.y, bg.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    platform::renderUi(ImGui::GetDrawData(), gHost.bufferWidth, gHost.bufferHeight);
-    ++app.runner.framesDrawn;
+    // The UI is built on every animation frame, but drawn only when it differs from what
+    // the canvas shows: an unchanged canvas keeps its picture, and the GPU (with software
+    // WebGL, two CPU cores) stays idle while nothing changes.
+    const std::optional<uint64_t> signature = ui::drawSignature(*ImGui::GetDrawData(), ui::FrameReadoutDrawList());
+    const bool unchanged = !gHost.mustDraw && signature && gHost.shownSignature == signature;
+    if (!unchanged) {
+        glViewport(0, 0, gHost.bufferWidth, gHost.bufferHeight);
+        const ImVec4 bg = ui::palette().appBg;
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        platform::renderUi(ImGui::GetDrawData(), gHost.bufferWidth, gHost.bufferHeight);
+        gHost.shownSignature = signature;
+        gHost.mustDraw = false;
+    }
+    ++app.runner.framesDrawn;  // the canvas shows this frame either way
     syncBrowser(app);
     platform::updatePersistentStorage(app);
     platform::updateFiles(app);
 
-    const auto end = std::chrono::steady_clock::now();
-    app.frames.add(std::chrono::duration<double, std::milli>(end - start).count());
-    app.uiFrames.add(std::chrono::duration<double, std::milli>(drawn - start).count());
+    if (!unchanged) {  // the frame-time readout is about frames that were drawn
+        const auto end = std::chrono::steady_clock::now();
+        app.frames.add(std::chrono::duration<double, std::milli>(end - start).count());
+        app.uiFrames.add(std::chrono::duration<double, std::milli>(drawn - start).count());
+    }
     if (!gHost.readySent && app.storage != rapport::app::StorageState::Opening) {
         gHost.readySent = true;
         platform::notifyReady();

@@ -198,6 +198,8 @@ void drawContent(app::AppState& app) {
 
 // ---- 4. Status bar --------------------------------------------------------------------
 
+const ImDrawList* gFrameReadout = nullptr;
+
 void drawStatusBar(app::AppState& app) {
     const Palette& p = palette();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -255,9 +257,17 @@ void drawStatusBar(app::AppState& app) {
     std::snprintf(frame, sizeof frame, ICON_MICROCHIP "  %.1f ms/frame  (p95 %.1f)", s.mean, s.p95);
     const float w = ImGui::CalcTextSize(frame).x;
     ImGui::SameLine(ImGui::GetWindowWidth() - w - dp(space::lg));
+    // In a window of its own, so in a draw list of its own (FrameReadoutDrawList).
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::BeginChild("##frame-time", ImVec2(w, ImGui::GetTextLineHeight()), ImGuiChildFlags_None,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
+    gFrameReadout = ImGui::GetWindowDrawList();
     MutedText(frame);
-    ItemTooltip("Frame time", "Time the app's own code spends on each frame, averaged over the last 120 frames "
-                              "(p95: 95% of frames were faster). Under 8 ms keeps scrolling smooth.");
+    ItemTooltip("Frame time", "Time the app's own code spends on each frame it draws, averaged over the last 120 "
+                              "(p95: 95% of frames were faster). Under 8 ms keeps scrolling smooth. While nothing "
+                              "changes on screen, no frame is drawn.");
+    ImGui::EndChild();
+    ImGui::PopStyleVar();
     ImGui::PopFont();
 }
 
@@ -312,5 +322,7 @@ void DrawShell(app::AppState& app) {
 
     ImGui::End();
 }
+
+const ImDrawList* FrameReadoutDrawList() { return gFrameReadout; }
 
 }  // namespace rapport::ui

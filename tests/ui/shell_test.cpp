@@ -11,6 +11,7 @@
 #include "app/demo_job.hpp"
 #include "app/jobs.hpp"
 #include "store/demo_data.hpp"
+#include "ui/draw_signature.hpp"
 #include "ui/fonts.hpp"
 #include "ui/imgui_config.h"
 #include "ui/shell.hpp"
@@ -171,6 +172,56 @@ TEST_CASE("the theme button switches between light and dark") {
 }  // TEST_SUITE
 
 TEST_SUITE("ui") {
+
+// The browser draws a frame only when its draw data differs from what the canvas shows
+// (platform/main_web.cpp). So a screen nobody touches must give the same draw data frame
+// after frame, in every view; else an idle app would keep the GPU busy.
+TEST_CASE("an untouched screen draws the same frame again in every view, whatever the frame-time readout says") {
+    app::AppState app;
+    REQUIRE(app::openStorage(app, ":memory:", app::StorageState::InMemory));
+    REQUIRE(store::generateDemo(app.store->db(), store::DemoOptions{1500, 3}));
+    app::refreshCounts(app);
+    Screen screen(app, 1440, 900);
+    auto signature = [](bool withReadout) {
+        return ui::drawSignature(*ImGui::GetDrawData(), withReadout ? nullptr : ui::FrameReadoutDrawList());
+    };
+    for (const app::ViewInfo& info : app::allViews()) {
+        CAPTURE(info.label);
+        app.view = info.view;
+        // What the view computes in the background finishes, then a few frames settle it.
+        for (int i = 0; i < 2000 && (i < 3 || app.runner.active); ++i) {
+            app::runJobs(app, std::chrono::milliseconds(20));
+            screen.frame();
+        }
+        CHECK(app.runner.active == nullptr);
+        screen.frames(3);
+        const auto settled = signature(false), settledWhole = signature(true);
+        REQUIRE(settled.has_value());
+        screen.frame();
+        CHECK(signature(false) == settled);
+        CHECK(signature(true) == settledWhole);
+        // A drawn frame changes the readout, which alone is no reason to draw.
+        app.frames.add(40.0 + static_cast<double>(app.frames.totalFrames()));
+        screen.frame();
+        CHECK(signature(false) == settled);
+        CHECK(signature(true) != settledWhole);
+    }
+    // What the user does shows: the pointer over a navigation item highlights it.
+    app.view = app::View::Overview;
+    screen.frames(3);
+    const auto still = signature(false);
+    const auto nps = *ui::findWidget("NPS");
+    ImGui::GetIO().AddMousePosEvent((nps.x + nps.w / 2) * ui::uiScale(), (nps.y + nps.h / 2) * ui::uiScale());
+    screen.frames(2);
+    CHECK(signature(false) != still);
+    // A draw callback (the GPU scatter plot's) may draw something new from the same data.
+    ImGui::NewFrame();
+    ui::DrawShell(app);
+    ImGui::GetForegroundDrawList()->AddCallback([](const ImDrawList*, const ImDrawCmd*) {}, nullptr);
+    ImGui::Render();
+    CHECK_FALSE(signature(false).has_value());
+    CHECK_MESSAGE(gFailedChecks == 0, gFirstFailure);
+}
 
 TEST_CASE("Load demo data from an empty view runs as a job with progress, then every view draws with data") {
     app::AppState app;
