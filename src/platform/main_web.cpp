@@ -55,6 +55,9 @@ struct Host {
     // font texture or theme changes pixels the draw data may not).
     std::optional<uint64_t> shownSignature;
     bool mustDraw = true;
+    // The last frame built has a window ImGui hid while it measured it: the next frame,
+    // where it shows, is built at once even while a job runs.
+    bool settle = false;
 };
 Host gHost;
 
@@ -96,6 +99,15 @@ void syncBrowser(AppState& app) {
         ui::applyTheme(app.theme, gHost.scale);
         gHost.mustDraw = true;
     }
+}
+
+// Whether a window of the frame just built appeared in it and is hidden while ImGui
+// measures its size; it shows in the next frame.
+bool windowsMeasuring() {
+    for (const ImGuiWindow* window : GImGui->Windows) {
+        if (window->Active && window->HiddenFramesCannotSkipItems > 0) return true;
+    }
+    return false;
 }
 
 // A job's slice while a frame is due, or while a save is on its way (rapport_job_slice,
@@ -154,9 +166,10 @@ void frame() {
         // row import took ~10% longer at ten frames a second than without frames.
         const double redrawMs = app.softwareRendering ? 250 : 100;
         const bool input = ImGui::GetCurrentContext()->InputEventsQueue.Size > 0;
-        if (!input && !app.runner.frameWanted && gHost.frameStartMs - gHost.drawnMs < redrawMs) return;
+        if (!input && !app.runner.frameWanted && !gHost.settle && gHost.frameStartMs - gHost.drawnMs < redrawMs) return;
     }
     gHost.drawnMs = gHost.frameStartMs;
+    const bool settling = gHost.settle;
     ImGui_ImplGlfw_NewFrame();
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(static_cast<float>(gHost.bufferWidth), static_cast<float>(gHost.bufferHeight));
@@ -164,6 +177,8 @@ void frame() {
     ImGui::NewFrame();
     ui::DrawShell(app);
     ImGui::Render();
+    // At most one settling frame in a row, whatever ImGui keeps hidden.
+    gHost.settle = !settling && windowsMeasuring();
     const auto drawn = std::chrono::steady_clock::now();
 
     // The UI is built on every animation frame, but drawn only when it differs from what
