@@ -101,6 +101,50 @@ void syncBrowser(AppState& app) {
     }
 }
 
+// ---- Text that comes without key events ---------------------------------------------
+// Emscripten's GLFW takes text only from keypress events, which a system paste and what an
+// input method (Chinese, Japanese, Korean) writes never have. A hidden textarea holds the
+// focus while ImGui wants text: what arrives in it without a keypress (an input method's
+// text) goes to ImGui, and so does the text of the page's paste event. ImGui itself no
+// longer pastes (its clipboard was GLFW's, inside the page); what it copies goes to the
+// system's clipboard as well.
+EM_JS(void, js_install_text_bridge, (), {
+    const area = document.createElement("textarea");
+    area.setAttribute("aria-hidden", "true");
+    area.tabIndex = -1;
+    area.autocomplete = "off";
+    area.spellcheck = false;
+    area.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;opacity:0;border:0;padding:0;pointer-events:none;";
+    document.body.appendChild(area);
+    Module.rapportTextArea = area;
+    const send = (text) => { if (text) Module.ccall("rapport_text_input", null, ["string"], [text]); };
+    let keyed = false;  // the text that follows came with a keypress, which GLFW has passed on
+    window.addEventListener("keypress", () => { keyed = true; }, true);
+    window.addEventListener("keyup", () => { keyed = false; }, true);
+    area.addEventListener("input", (event) => {
+        if (event.isComposing) return;
+        if (event.inputType === "insertText" && !keyed) send(event.data);
+        keyed = false;
+        area.value = "";
+    });
+    area.addEventListener("compositionend", (event) => { send(event.data); area.value = ""; });
+    document.addEventListener("paste", (event) => {
+        event.preventDefault();
+        send(event.clipboardData ? event.clipboardData.getData("text/plain") : "");
+    });
+});
+
+EM_JS(void, js_follow_text_input, (int wanted), {
+    const area = Module.rapportTextArea;
+    if (!area) return;
+    if (wanted && document.activeElement !== area) area.focus({ preventScroll: true });
+    else if (!wanted && document.activeElement === area) area.blur();
+});
+
+EM_JS(void, js_copy_text, (const char* text), {
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(UTF8ToString(text)).catch(() => {});
+});
+
 // Whether a window of the frame just built appeared in it and is hidden while ImGui
 // measures its size; it shows in the next frame.
 bool windowsMeasuring() {
@@ -179,6 +223,7 @@ void frame() {
     ImGui::Render();
     // At most one settling frame in a row, whatever ImGui keeps hidden.
     gHost.settle = !settling && windowsMeasuring();
+    js_follow_text_input(ImGui::GetIO().WantTextInput ? 1 : 0);
     const auto drawn = std::chrono::steady_clock::now();
 
     // The UI is built on every animation frame, but drawn only when it differs from what
@@ -238,6 +283,13 @@ extern "C" EMSCRIPTEN_KEEPALIVE int rapport_job_slice(int pageHidden) {
     return app.runner.frameWanted ? 2 : 1;
 }
 
+// Text from the page (a paste, an input method) for the text field ImGui has active.
+extern "C" EMSCRIPTEN_KEEPALIVE void rapport_text_input(const char* text) {
+    if (text == nullptr || ImGui::GetCurrentContext() == nullptr) return;
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) io.AddInputCharactersUTF8(text);
+}
+
 // Called by the page when the hash changes (a link, the back button, a typed URL).
 extern "C" EMSCRIPTEN_KEEPALIVE void rapport_hash_changed() {
     AppState& app = platform::appState();
@@ -288,6 +340,9 @@ bool startUp() {
     // scroll. Listen on the canvas instead, where preventDefault() keeps the page still.
     emscripten_set_wheel_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, false, nullptr);
     emscripten_set_wheel_callback("#canvas", nullptr, false, onWheel);
+    io.GetClipboardTextFn = [](void*) -> const char* { return nullptr; };  // the page's paste event brings it
+    io.SetClipboardTextFn = [](void*, const char* text) { js_copy_text(text); };
+    js_install_text_bridge();
     if (!platform::initUiRenderer()) {
         platform::notifyFatal("This browser could not prepare WebGL2 drawing, which Rapport needs. "
                               "Use a current version of Chrome, Edge, Firefox or Safari.");

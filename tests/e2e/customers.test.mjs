@@ -65,3 +65,31 @@ test('edit a customer in the Customers view, reload, and the edit is there; a de
     await browser.close();
   }
 });
+
+test('text pasted into a field reaches it, whatever its script (the page\'s paste event, not a keypress)', async () => {
+  const browser = await launch();
+  try {
+    const { page, record, started } = await openPage(browser.context, server.origin + '/#/customers');
+    await waitReady(page, started);
+    await page.evaluate(() => window.rapport.generateDemo({ customers: 200, seed: 5 }));
+    await frames(page, 5);
+    await clickWidget(page, 'First customer row');
+    await frames(page, 3);
+    await clickWidget(page, 'Customer name field');
+    await page.keyboard.press('Control+A');
+    await frames(page, 2);
+    // What Ctrl+V gives a page: a paste event carrying the clipboard's text, to the focused element.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', 'Mei 美玲 Öztürk');
+      document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await frames(page, 3);
+    await clickWidget(page, 'Save changes');
+    const saved = await waitFor(async () => /^C0000001,Mei 美玲 Öztürk,/.test(await firstCustomer(page)), 15000);
+    assert.ok(saved, `the pasted name is saved (first customer: ${await firstCustomer(page)})`);
+    assert.deepEqual(record.pageErrors, []);
+  } finally {
+    await browser.close();
+  }
+});
