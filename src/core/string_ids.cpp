@@ -2,31 +2,14 @@
 
 #include <cstring>
 
+#include "core/hash.hpp"
+
 namespace rapport::core {
 
-namespace {
-uint64_t mix(uint64_t x) {  // splitmix64's finalizer
-    x ^= x >> 30;
-    x *= 0xBF58476D1CE4E5B9ull;
-    x ^= x >> 27;
-    x *= 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-}  // namespace
-
 uint64_t StringIds::hashOf(std::string_view key) {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ key.size();
-    const char* p = key.data();
-    size_t n = key.size();
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t word = 0;
-        std::memcpy(&word, p, 8);
-        h = mix(h ^ word);
-    }
-    uint64_t tail = 0;
-    if (n > 0) std::memcpy(&tail, p, n);
-    h = mix(h ^ tail);
-    return h == 0 ? 1 : h;
+    Hash64 h;
+    h.add(key.data(), key.size());
+    return h.result() == 0 ? 1 : h.result();
 }
 
 size_t StringIds::slotOf(std::string_view key, uint64_t hash) const {
